@@ -1,0 +1,63 @@
+"""Typed records passed between the pure text-processing stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+class ExtractionError(ValueError):
+    """Raised when a body cannot be turned into text (broken PDF, empty page, ...)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A body decoded to text, with the charset actually used and why."""
+
+    text: str
+    charset: str
+    note: str = ""  # e.g. "header said utf-8; body is gb18030"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Main text and metadata of one document; hit offsets refer to ``text``."""
+
+    text: str
+    title: str | None = None
+    published_at: date | None = None
+    publisher: str | None = None  # the site/organisation that published the page
+    origin: str | None = None  # 来源: the original outlet when the page is a repost
+    editor: str | None = None  # 责任编辑
+    author: str | None = None
+    doc_number: str | None = None  # 文号 of a government notice, e.g. 新人社发〔2023〕12号
+    language_hint: str | None = None  # <html lang> or similar, if any
+    page_starts: tuple[int, ...] = ()  # PDFs: offset in ``text`` where each page begins
+    extractor: str = ""  # name/version of the extractor, e.g. "html:trafilatura-2.3.1+bs4"
+    charset: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One flagged sentence: offsets into the stored (original-script) text."""
+
+    start: int
+    end: int
+    sentence: str  # text[start:end], original script
+    terms: tuple[str, ...]  # canonical (simplified / lower-case English) lexicon terms
+    categories: tuple[str, ...]
+    companies: tuple[str, ...]  # canonical company names mentioned in the sentence
+    score: float
+    lexicon_version: str
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What the detector found in one document."""
+
+    language: str  # "zh", "en", other ISO code, or "unknown"
+    script: str  # "hans", "hant", "latin", "other"
+    score: float
+    flagged: bool
+    lexicon_version: str
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
