@@ -1,0 +1,48 @@
+"""Scrapy settings of the evidence crawler. Environment variables override the defaults."""
+
+import os
+
+BOT_NAME = "evidence"
+SPIDER_LOADER_CLASS = "crawler.spider_loader.SourceSpiderLoader"
+EVIDENCE_SOURCES_DIR = os.environ.get("EVIDENCE_SOURCES_DIR")  # default: bundled sources
+EVIDENCE_DB = os.environ.get("EVIDENCE_DB")  # default: ./evidence.db
+EVIDENCE_STORE_BATCH = 50
+
+# Identify ourselves and behave: robots.txt, AutoThrottle, per-source delay (source files).
+USER_AGENT = os.environ.get(
+    "EVIDENCE_USER_AGENT",
+    "evidence-pipeline/0.1 (human-rights research crawler; +https://example.org/evidence-pipeline)",
+)
+ROBOTSTXT_OBEY = os.environ.get("EVIDENCE_ROBOTSTXT_OBEY", "1") not in ("0", "false", "no")
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_MAX_DELAY = 30
+CONCURRENT_REQUESTS = 16
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+
+# Only what we use: no telnet console, no remote-control server (on by default in 2.19).
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # below HttpCompressionMiddleware (590): sees the decompressed body
+    "crawler.middlewares.BodyCharsetMiddleware": 580,
+    # before HttpProxyMiddleware (750), which applies meta["proxy"]
+    "crawler.middlewares.SourceProxyMiddleware": 740,
+}
+
+# The data flow, in order.
+ITEM_PIPELINES = {
+    "pipelines.stages.ExtractStage": 100,
+    "pipelines.stages.LanguageStage": 200,
+    "pipelines.stages.NormaliseStage": 300,
+    "pipelines.stages.SegmentStage": 400,
+    "pipelines.stages.FlagStage": 500,
+    "pipelines.stages.StoreStage": 600,
+}
+
+LOG_LEVEL = os.environ.get("EVIDENCE_LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"

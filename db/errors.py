@@ -1,0 +1,5 @@
+"""Errors the storage layer reports to the user as one line."""
+
+
+class StorageError(RuntimeError):
+    """A database or raw-store problem the user can fix (bad path, unreadable file ...)."""

@@ -1,0 +1,163 @@
+"""Typed SQLAlchemy 2 models: sources, runs, documents, captures, versions, hits.
+
+A *document* is one canonical URL. A *capture* is one fetch of a URL (also failed ones).
+A *version* is one distinct content (SHA-256 of the raw bytes) of a document; hits belong
+to the version they were found in, so nothing stored is ever rewritten when a page changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+SCHEMA_VERSION = 1
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Source(Base):
+    """A crawl source as declared in its YAML file."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    publisher: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(10))
+    strategy: Mapped[str] = mapped_column(String(30))
+    min_items: Mapped[int] = mapped_column(Integer, default=0)
+    definition_path: Mapped[str] = mapped_column(Text, default="")
+
+
+class CrawlRun(Base):
+    """One invocation of a crawl over one or more sources."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sources: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of slugs
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    stats: Mapped[str] = mapped_column(Text, default="{}")  # JSON object of counters
+
+
+class Document(Base):
+    """One canonical URL that yielded content at least once."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default="live")
+
+    source: Mapped[Source] = relationship()
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="document", foreign_keys="Version.document_id", order_by="Version.id"
+    )
+
+
+class Capture(Base):
+    """One fetch of one URL: the HTTP facts, the raw bytes' address, or the error."""
+
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), nullable=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(20))  # article | listing
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    http_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    headers: Mapped[str] = mapped_column(Text, default="{}")  # JSON {name: [values]}
+    content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    charset: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    raw_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    document: Mapped[Document | None] = relationship(foreign_keys=[document_id])
+    source: Mapped[Source] = relationship()
+
+
+class Version(Base):
+    """One distinct content of a document, with its extracted text and metadata."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("document_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    first_capture_id: Mapped[int | None] = mapped_column(
+        ForeignKey("captures.id", use_alter=True), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published_at: Mapped[date | None] = mapped_column(Date, nullable=True)
+    publisher: Mapped[str | None] = mapped_column(Text, nullable=True)
+    origin: Mapped[str | None] = mapped_column(Text, nullable=True)
+    editor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    author: Mapped[str | None] = mapped_column(Text, nullable=True)
+    doc_number: Mapped[str | None] = mapped_column(Text, nullable=True)
+    language: Mapped[str] = mapped_column(String(10))
+    script: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    page_starts: Mapped[str] = mapped_column(Text, default="[]")  # JSON list (PDF pages)
+    extractor: Mapped[str] = mapped_column(String(100))
+    lexicon_version: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    document: Mapped[Document] = relationship(
+        back_populates="versions", foreign_keys=[document_id]
+    )
+    first_capture: Mapped[Capture | None] = relationship(foreign_keys=[first_capture_id])
+    hits: Mapped[list[Hit]] = relationship(back_populates="version", order_by="Hit.start")
+
+
+class Hit(Base):
+    """One flagged sentence of one version, with offsets into the version's text."""
+
+    __tablename__ = "hits"
+    __table_args__ = (
+        UniqueConstraint("version_id", "start", "lexicon_version"),
+        Index("ix_hits_score", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text)
+    terms: Mapped[str] = mapped_column(Text)  # JSON list
+    categories: Mapped[str] = mapped_column(Text)  # JSON list
+    companies: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    score: Mapped[float] = mapped_column(Float)
+    lexicon_version: Mapped[str] = mapped_column(String(40))
+
+    version: Mapped[Version] = relationship(back_populates="hits")

@@ -1,0 +1,60 @@
+"""A synchronous writer the crawl's store stage drives from its writer thread."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine
+
+from db.engine import data_dir_for, open_database, session_scope
+from db.rawstore import RawStore
+from db.store import BatchResult, CaptureRecord, SourceInfo, ensure_source, finish_run, start_run
+
+
+class StoreWriter:
+    """Owns the engine and raw store of one crawl; every call is one transaction."""
+
+    def __init__(self, engine: Engine, raw: RawStore, run_id: int) -> None:
+        self.engine = engine
+        self.raw = raw
+        self.run_id = run_id
+        self.totals = BatchResult()
+
+    @classmethod
+    def open(cls, db: str | None, source: SourceInfo, run_id: int | None) -> StoreWriter:
+        """Open the database, register the source and start a run unless one is given."""
+        engine = open_database(db)
+        with session_scope(engine) as session:
+            ensure_source(session, source)
+            if run_id is None:
+                run_id = start_run(session, [source.slug])
+        url = engine.url.render_as_string(hide_password=False)
+        return cls(engine, RawStore(data_dir_for(url)), run_id)
+
+    def write(self, records: Sequence[CaptureRecord]) -> BatchResult:
+        """Store one batch in one transaction."""
+        from db.store import store_batch
+
+        with session_scope(self.engine) as session:
+            result = store_batch(session, self.raw, records, self.run_id)
+        self.totals.add(result)
+        return result
+
+    def finish(self, status: str, stats: dict[str, Any]) -> None:
+        """Close the run with its exit state and counters."""
+        with session_scope(self.engine) as session:
+            finish_run(session, self.run_id, status, stats)
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+
+def source_info(source: Any) -> SourceInfo:
+    """Return the database view of a crawler SourceConfig."""
+    return SourceInfo(
+        slug=source.slug, publisher=source.publisher, kind=source.kind,
+        language=source.language, strategy=source.strategy,
+        min_items=source.expect.min_items, definition_path=source.path,
+    )

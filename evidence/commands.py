@@ -1,0 +1,220 @@
+"""The sub-commands of `evidence`; each returns the process exit status."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from db.engine import open_database, session_scope
+from db.queries import HitFilter, HitView, find_hits, get_hit, iter_hits, run_summary, version_text
+from evidence.cite import context, footnote
+
+CSV_FIELDS = [
+    "id", "url", "title", "publisher", "origin", "doc_number", "published_at", "retrieved_at",
+    "sha256", "raw_path", "sentence", "start", "end", "terms", "categories", "companies",
+    "score", "lexicon_version", "language", "source", "kind",
+]
+
+
+class UserError(Exception):
+    """A mistake in how a command was called; printed as one line."""
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _known_slugs(wanted: Iterable[str]) -> list[str]:
+    from crawler.sources import load_sources
+
+    sources = load_sources()
+    unknown = [slug for slug in wanted if slug not in sources]
+    if unknown:
+        raise UserError(f"unknown source(s): {', '.join(unknown)} (see `evidence sources`)")
+    return list(wanted) or sorted(sources)
+
+
+def crawl(args: argparse.Namespace) -> int:
+    """Crawl named sources (or --all) into the database and print a summary."""
+    from evidence.crawl import run_crawl
+
+    if not args.sources and not args.all:
+        raise UserError("name at least one source, or pass --all")
+    slugs = _known_slugs([] if args.all else args.sources)
+    outcome = run_crawl(slugs, args.db)
+    _print_summary(args.db, outcome.run_id, outcome.log_file, top=5)
+    return 0 if outcome.status == "finished" else 1
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Serve the bundled demo site on 127.0.0.1, crawl it and print what was found."""
+    from demo.server import DemoServer
+    from evidence.crawl import run_crawl
+
+    with DemoServer() as server:
+        os.environ["EVIDENCE_DEMO_URL"] = server.url
+        slugs = [slug for slug in _known_slugs([]) if slug.startswith("demo-")]
+        print(f"Demo site (invented content) at {server.url}; crawling {', '.join(slugs)} …")
+        outcome = run_crawl(slugs, args.db)
+    _print_summary(args.db, outcome.run_id, outcome.log_file, top=args.top)
+    return 0 if outcome.status == "finished" else 1
+
+
+def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> None:
+    engine = open_database(db, create=False)
+    with session_scope(engine) as session:
+        summary = run_summary(session, run_id)
+        best = find_hits(session, HitFilter(limit=top))
+    out = _console()
+    out.print(f"\n[bold]Run {run_id}[/bold]: {summary.pages} pages fetched, "
+              f"{summary.documents_total} documents stored, "
+              f"{summary.flagged_documents} flagged, {summary.hits_total} hits")
+    errors = ", ".join(f"{k} {v}" for k, v in summary.errors.items()) or "none"
+    out.print(f"Errors (recorded, crawl went on): {sum(summary.errors.values())} — {errors}")
+    cats = ", ".join(f"{k} {v}" for k, v in summary.hits_by_category.items()) or "none"
+    out.print(f"Hits by category: {cats}")
+    out.print(f"Database: {engine.url.database or engine.url}   Log: {log_file}")
+    if best:
+        out.print(f"\n[bold]Top {len(best)} hits[/bold]")
+        for hit in best:
+            out.print(f"[{hit.id}] score {hit.score:.1f}  {footnote(hit)}", markup=False)
+    engine.dispose()
+
+
+def sources(args: argparse.Namespace) -> int:
+    """List every source definition."""
+    from crawler.sources import load_sources
+
+    table = Table("slug", "kind", "publisher", "strategy", "min items", "file")
+    for slug, src in sorted(load_sources().items()):
+        table.add_row(slug, src.kind, src.publisher, src.strategy,
+                      str(src.expect.min_items), src.path)
+    _console().print(table)
+    return 0
+
+
+def _filter(args: argparse.Namespace) -> HitFilter:
+    return HitFilter(
+        term=args.term, category=args.category, company=args.company, source=args.source,
+        kind=args.kind, date_from=args.date_from, date_to=args.date_to,
+        min_score=args.min_score, limit=args.limit,
+    )
+
+
+def hits(args: argparse.Namespace) -> int:
+    """List stored hits as a table, JSON or CSV."""
+    engine = open_database(args.db, create=False)
+    with session_scope(engine) as session:
+        found = find_hits(session, _filter(args))
+    if args.format == "json":
+        json.dump([h.to_dict() for h in found], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif args.format == "csv":
+        write_csv(found, sys.stdout)
+    else:
+        _hits_table(found)
+    return 0
+
+
+def _hits_table(found: list[HitView]) -> None:
+    table = Table("id", "score", "published", "publisher", "categories", "sentence")
+    for hit in found:
+        table.add_row(str(hit.id), f"{hit.score:.1f}", hit.published_at or "",
+                      hit.publisher or "", ", ".join(hit.categories), hit.sentence)
+    _console().print(table)
+    _console().print(f"{len(found)} hits")
+
+
+def _flat(hit: HitView) -> dict[str, Any]:
+    row = hit.to_dict()
+    for key in ("terms", "categories", "companies"):
+        row[key] = "; ".join(row[key])
+    return {k: row[k] for k in CSV_FIELDS}
+
+
+def write_csv(found: Iterable[HitView], out: TextIO) -> None:
+    """Write hits as CSV with one row per hit."""
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for hit in found:
+        writer.writerow(_flat(hit))
+
+
+def show(args: argparse.Namespace) -> int:
+    """Show one hit in its context, with its citation."""
+    engine = open_database(args.db, create=False)
+    with session_scope(engine) as session:
+        hit = get_hit(session, args.hit_id)
+        if hit is None:
+            raise UserError(f"no hit with id {args.hit_id}")
+        text = version_text(session, hit.version_id)
+    before, sentence, after = context(text, hit.start, hit.end)
+    out = _console()
+    out.print(f"[bold]Hit {hit.id}[/bold]  score {hit.score:.1f}  "
+              f"terms: {', '.join(hit.terms)}  categories: {', '.join(hit.categories)}")
+    out.print(f"{hit.title or '(untitled)'} — {hit.publisher} — {hit.published_at or 'n.d.'}",
+              markup=False)
+    out.print(f"{hit.url}\n", markup=False)
+    out.print("…" + before.replace("[", r"\[") + "[bold yellow]" + sentence.replace("[", r"\[")
+              + "[/bold yellow]" + after.replace("[", r"\[") + "…")
+    out.print(f"\noffsets {hit.start}–{hit.end}; raw copy sha256:{hit.sha256} "
+              f"({hit.raw_path}); lexicon {hit.lexicon_version}", markup=False)
+    out.print("\nCitation:\n" + footnote(hit), markup=False)
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """Export every hit as CSV or JSON Lines."""
+    engine = open_database(args.db, create=False)
+    target: TextIO = (open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                      if args.output else sys.stdout)
+    try:
+        with session_scope(engine) as session:
+            rows = iter_hits(session)
+            if args.format == "csv":
+                write_csv(rows, target)
+            else:
+                for hit in rows:
+                    target.write(json.dumps(hit.to_dict(), ensure_ascii=False) + "\n")
+    finally:
+        if args.output:
+            target.close()
+    return 0
+
+
+def detect(args: argparse.Namespace) -> int:
+    """Run extraction and detection on local files; no database involved."""
+    from evidence.detect_files import detect_file
+
+    results = [detect_file(Path(name)) for name in args.files]
+    if args.format == "json":
+        json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        buffer = io.StringIO()
+        for result in results:
+            _describe_detection(result, buffer)
+        print(buffer.getvalue(), end="")
+    return 1 if any(r.get("error") for r in results) else 0
+
+
+def _describe_detection(result: dict[str, Any], out: TextIO) -> None:
+    if result.get("error"):
+        out.write(f"{result['file']}: error: {result['error']}\n")
+        return
+    verdict = "FLAGGED" if result["flagged"] else "not flagged"
+    out.write(f"{result['file']}: {verdict} (score {result['score']:.1f}, "
+              f"language {result['language']}, {len(result['hits'])} hits)\n")
+    for hit in result["hits"]:
+        out.write(f"  [{hit['start']}-{hit['end']}] {hit['score']:.1f} "
+                  f"{', '.join(hit['terms'])}: {hit['sentence']}\n")

@@ -1,0 +1,41 @@
+"""Run extraction and detection on local files, for analysts trying the lexicon."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from pipelines.text.extract import extract_document
+from pipelines.text.types import ExtractionError
+
+_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html",
+          ".pdf": "application/pdf"}
+
+
+def detect_file(path: Path) -> dict[str, Any]:
+    """Return language, score, flagged and hits of one local file, or its error."""
+    from pipelines.stages import shared_detector
+
+    result: dict[str, Any] = {"file": str(path)}
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        result["error"] = f"cannot read: {exc.strerror or exc}"
+        return result
+    content_type = _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    try:
+        extracted = extract_document(body, content_type, path.resolve().as_uri())
+    except ExtractionError as exc:
+        result["error"] = str(exc)
+        return result
+    detection = shared_detector().detect(extracted.text)
+    result.update(
+        title=extracted.title, language=detection.language, script=detection.script,
+        score=detection.score, flagged=detection.flagged,
+        lexicon_version=detection.lexicon_version,
+        hits=[{k: v for k, v in asdict(h).items() if k != "lexicon_version"}
+              for h in detection.hits],
+    )
+    return result

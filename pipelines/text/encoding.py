@@ -1,0 +1,182 @@
+"""Decode fetched bodies to text, distrusting HTTP headers the way Chinese sites require.
+
+Chinese government portals often send ``Content-Type: text/html; charset=UTF-8`` for pages that
+are really GBK, so the body's own ``<meta>`` declaration is tried before the header, and every
+candidate must decode the body *strictly* before it is accepted. GBK/GB2312 labels are decoded as
+GB18030 (a strict superset) and Big5 labels as Big5-HKSCS (a superset of Big5 that adds the Hong
+Kong characters), with cp950 as a second try for Microsoft's Big5 extensions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from pipelines.text.types import Decoded
+
+SNIFF_BYTES = 4096
+
+# Labels decoded with a superset codec; each maps to the codecs tried in order.
+_SUPERSETS: dict[str, tuple[str, ...]] = {
+    "gb2312": ("gb18030",),
+    "gbk": ("gb18030",),
+    "gb18030": ("gb18030",),
+    "big5": ("big5hkscs", "cp950"),
+    "big5hkscs": ("big5hkscs", "cp950"),
+    "cp950": ("cp950", "big5hkscs"),
+    # WHATWG: pages labelled latin-1/ascii are decoded as windows-1252.
+    "latin_1": ("cp1252", "latin_1"),
+    "ascii": ("cp1252", "latin_1"),
+    "cp1252": ("cp1252", "latin_1"),
+}
+_EXTRA_ALIASES = {"x-gbk": "gbk", "cp936": "gbk", "936": "gbk", "ms936": "gbk", "x-big5": "big5"}
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# text/html; charset="GBK"
+_CT_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+# <meta charset="gbk">  /  <meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+_META_TAG = re.compile(rb"<meta\b[^>]*?>", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+# <?xml version="1.0" encoding="GB2312"?>
+_XML_DECL = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([\w.:-]+)["']""", re.IGNORECASE)
+
+
+def charset_from_content_type(value: str | None) -> str | None:
+    """Return the lower-cased charset parameter of a Content-Type header value, if any."""
+    if not value:
+        return None
+    match = _CT_CHARSET.search(value)
+    return match.group(1).lower() if match else None
+
+
+def body_declared_charset(body: bytes) -> str | None:
+    """Return the charset a body declares (XML declaration or ``<meta>``) in its first 4 KB."""
+    head = body[:SNIFF_BYTES]
+    xml = _XML_DECL.match(head)
+    if xml:
+        return xml.group(1).decode("ascii").lower()
+    for tag in _META_TAG.finditer(head):
+        found = _META_CHARSET.search(tag.group(0))
+        if found:
+            return found.group(1).decode("ascii").lower()
+    return None
+
+
+def codecs_for(label: str) -> tuple[str, ...]:
+    """Map a charset label to the Python codecs to try (supersets first); empty if unknown."""
+    label = label.strip().strip("\"'").lower()
+    label = _EXTRA_ALIASES.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return ()
+    if name.startswith(("utf-16", "utf-32")):
+        return ("utf-8",)  # a body that can hold an ASCII <meta> is not UTF-16 (WHATWG rule)
+    if name == "utf-8":
+        return ("utf-8",)
+    return _SUPERSETS.get(name.replace("-", "_"), (name,))
+
+
+def _strict(body: bytes, label: str | None) -> tuple[str, str] | None:
+    """Decode strictly with the codecs a label maps to; return (text, codec) or None."""
+    for codec in codecs_for(label) if label else ():
+        try:
+            return body.decode(codec), codec
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
+
+
+def _bom(body: bytes) -> tuple[str, str] | None:
+    """Decode by byte-order mark, if the body starts with one."""
+    for mark, codec in _BOMS:
+        if body.startswith(mark):
+            return body[len(mark) :].decode(codec, errors="replace"), codec
+    return None
+
+
+def _is_utf8_text(body: bytes) -> bool:
+    """Tell whether the body is valid UTF-8 containing a fair amount of non-ASCII text."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return sum(1 for ch in text if ord(ch) > 0x7F) >= 8
+
+
+def _guess_legacy(body: bytes) -> tuple[str, str] | None:
+    """Decode unlabelled non-UTF-8 bytes as GB18030, or Big5 when that reads better."""
+    gb = _strict(body, "gb18030")
+    big5 = _strict(body, "big5")
+    if gb and big5:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(body, cp_isolation=["gb18030", "big5"]).best()
+        if best is not None and best.encoding == "big5":
+            return big5
+    return gb or big5
+
+
+def _guess_any(body: bytes) -> tuple[str, str]:
+    """Decode with charset-normalizer's best guess, else UTF-8 with replacement characters."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body).best()
+    if best is not None:
+        guessed = _strict(body, best.encoding)
+        if guessed:
+            return guessed
+    return body.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _header_note(header: str | None, codec: str, why: str) -> str:
+    """Explain a decision, mentioning the header when it was not followed."""
+    if header and codecs_for(header)[:1] != (codec,):
+        return f"header said {header}; {why}"
+    return why
+
+
+def decode_body(
+    body: bytes, header_charset: str | None = None, override: str | None = None
+) -> Decoded:
+    """Decode a body: override > BOM > declared > header > UTF-8 > GB18030/Big5 > guess."""
+    notes: list[str] = []
+    if override:
+        codec = (codecs_for(override) or ("",))[0]
+        if codec:
+            return Decoded(body.decode(codec, errors="replace"), codec, f"override {override}")
+        notes.append(f"unknown override {override!r} ignored")
+    bom = _bom(body)
+    if bom:
+        return Decoded(bom[0], bom[1], _header_note(header_charset, bom[1], "byte-order mark"))
+    declared = body_declared_charset(body)
+    found = _strict(body, declared)
+    if found and found[1] != "utf-8" and _is_utf8_text(body):
+        why = f"body declares {declared} but is valid utf-8"
+        return Decoded(body.decode("utf-8"), "utf-8", _join(notes, why))
+    if found:
+        why = f"body declares {declared}"
+        return Decoded(found[0], found[1], _join(notes, _header_note(header_charset, found[1], why)))
+    if declared:
+        notes.append(f"body declares {declared} but does not decode with it")
+    found = _strict(body, header_charset)
+    if found:
+        return Decoded(found[0], found[1], _join(notes, ""))
+    found = _strict(body, "utf-8") or _guess_legacy(body)
+    if found:
+        why = f"body decodes as {found[1]}"
+        return Decoded(found[0], found[1], _join(notes, _header_note(header_charset, found[1], why)))
+    text, codec = _guess_any(body)
+    return Decoded(text, codec, _join(notes, _header_note(header_charset, codec, f"guessed {codec}")))
+
+
+def _join(notes: list[str], last: str) -> str:
+    """Join decision notes with '; ', skipping empty ones."""
+    return "; ".join(n for n in [*notes, last] if n)

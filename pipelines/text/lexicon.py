@@ -1,0 +1,234 @@
+"""The term lexicon: YAML files under pipelines/lexicon/, validated on load into frozen records."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipelines.text.normalise import fold_for_matching
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "lexicon"
+
+LABOUR_CATEGORIES = (
+    "surplus_labour",
+    "transfer",
+    "organised_transfer",
+    "channel",
+    "dispatch",
+    "targeted",
+    "camp_to_work",
+    "control",
+    "political",
+    "cadre",
+    "soft",
+)
+PLACE = "place"
+COMPANY = "company"
+FIGURE = "figure"
+COUNTER = "counter"
+TERM_CATEGORIES = frozenset((*LABOUR_CATEGORIES, PLACE, COUNTER))
+CATEGORIES = (*LABOUR_CATEGORIES, PLACE, COMPANY, FIGURE, COUNTER)
+LANGUAGES = frozenset(("zh", "en"))
+
+_STOCK_CODE = re.compile(r"^\d{6}(\.(SZ|SH|BJ))?$")
+_TERM_KEYS = frozenset(("term", "variants", "category", "gloss", "weight", "language"))
+_COMPANY_KEYS = frozenset(("name", "aliases", "stock_codes", "english", "tied_to_transfers", "note"))
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A lexicon term: canonical form, spelling variants, family and weight."""
+
+    term: str
+    variants: tuple[str, ...]
+    category: str
+    gloss: str
+    weight: float
+    language: str
+
+
+@dataclass(frozen=True)
+class Company:
+    """A company whose mention is context (and evidence of who receives workers)."""
+
+    name: str
+    aliases: tuple[str, ...]
+    stock_codes: tuple[str, ...]
+    english: tuple[str, ...]
+    tied_to_transfers: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All terms and companies, with the one version string their files share."""
+
+    version: str
+    terms: tuple[Term, ...]
+    companies: tuple[Company, ...]
+
+
+def _fail(where: str, message: str) -> LexiconError:
+    """An error naming the file and field."""
+    return LexiconError(f"{where}: {message}")
+
+
+def _text(entry: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    """A required (or defaulted) non-empty string field."""
+    value = entry.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(f"{where}.{key}", "must be a non-empty string")
+    return value.strip()
+
+
+def _texts(entry: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """An optional list of non-empty strings."""
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(f"{where}.{key}", "must be a list of non-empty strings (quote numbers)")
+    return tuple(v.strip() for v in value)
+
+
+def _check_keys(entry: object, allowed: frozenset[str], where: str) -> Mapping[str, Any]:
+    """The entry as a mapping without unknown keys."""
+    if not isinstance(entry, dict):
+        raise _fail(where, "must be a mapping")
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise _fail(where, f"unknown field(s) {', '.join(map(str, unknown))}")
+    return entry
+
+
+def _parse_term(entry: object, where: str, language: str | None) -> Term:
+    """One validated Term."""
+    data = _check_keys(entry, _TERM_KEYS, where)
+    category = _text(data, "category", where)
+    if category not in TERM_CATEGORIES:
+        raise _fail(f"{where}.category", f"{category!r} is not one of {sorted(TERM_CATEGORIES)}")
+    weight = data.get("weight")
+    if isinstance(weight, bool) or not isinstance(weight, int | float):
+        raise _fail(f"{where}.weight", "must be a number")
+    if (category == COUNTER) != (weight < 0) or weight == 0:
+        raise _fail(f"{where}.weight", "must be negative for counter terms, positive otherwise")
+    lang = _text(data, "language", where, language)
+    if lang not in LANGUAGES:
+        raise _fail(f"{where}.language", f"{lang!r} is not one of {sorted(LANGUAGES)}")
+    term = _text(data, "term", where)
+    if lang == "en":
+        term = term.lower()
+    variants = _texts(data, "variants", where)
+    return Term(term, variants, category, _text(data, "gloss", where), float(weight), lang)
+
+
+def _parse_company(entry: object, where: str) -> Company:
+    """One validated Company."""
+    data = _check_keys(entry, _COMPANY_KEYS, where)
+    codes = _texts(data, "stock_codes", where)
+    bad = [code for code in codes if not _STOCK_CODE.match(code)]
+    if bad:
+        raise _fail(f"{where}.stock_codes", f"{bad[0]!r} is not like 002532 or 002532.SZ")
+    tied = data.get("tied_to_transfers")
+    if not isinstance(tied, bool):
+        raise _fail(f"{where}.tied_to_transfers", "must be true or false")
+    if not isinstance(data.get("note", ""), str):
+        raise _fail(f"{where}.note", "must be a string")
+    return Company(
+        _text(data, "name", where),
+        _texts(data, "aliases", where),
+        codes,
+        _texts(data, "english", where),
+        tied,
+    )
+
+
+def _read(path: Path) -> Mapping[str, Any]:
+    """One YAML file as a mapping with a version."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise _fail(str(path), f"cannot read: {error}") from error
+    if not isinstance(data, dict):
+        raise _fail(str(path), "must be a mapping with version and terms/companies")
+    _check_keys(data, frozenset(("version", "language", "terms", "companies")), str(path))
+    _text(data, "version", str(path))
+    return data
+
+
+def _entries(data: Mapping[str, Any], key: str, path: Path) -> Iterator[tuple[object, str]]:
+    """The entries of a list field with their error location."""
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise _fail(f"{path}: {key}", "must be a list")
+    for index, entry in enumerate(value):
+        yield entry, f"{path}: {key}[{index}]"
+
+
+def _files(path: Path) -> list[Path]:
+    """The lexicon files at ``path`` (a directory of *.yml or a single file)."""
+    if path.is_file():
+        return [path]
+    files = sorted([*path.glob("*.yml"), *path.glob("*.yaml")])
+    if not files:
+        raise LexiconError(f"{path}: no lexicon files (*.yml)")
+    return files
+
+
+def _check_unique(keys: Iterator[tuple[str, str, str]]) -> None:
+    """Each folded spelling belongs to one entry only: (folded key, owner, location)."""
+    owners: dict[str, tuple[str, str]] = {}
+    for key, owner, where in keys:
+        previous = owners.setdefault(key, (owner, where))
+        if previous[0] != owner:
+            raise _fail(where, f"{key!r} is also a spelling of {previous[0]!r} ({previous[1]})")
+
+
+def _spellings(lexicon: Lexicon) -> Iterator[tuple[str, str, str]]:
+    """Every folded spelling with its owning term/company, for the uniqueness check."""
+    for term in lexicon.terms:
+        for spelling in (term.term, *term.variants):
+            yield fold_for_matching(spelling), f"{term.language}:{term.term}", term.term
+    for company in lexicon.companies:
+        for spelling in (company.name, *company.aliases, *company.english, *company.stock_codes):
+            yield fold_for_matching(spelling), f"company:{company.name}", company.name
+
+
+def _parse(files: list[Path]) -> Lexicon:
+    """Lexicon from the given files."""
+    versions: dict[str, Path] = {}
+    terms: list[Term] = []
+    companies: list[Company] = []
+    for path in files:
+        data = _read(path)
+        versions.setdefault(str(data["version"]).strip(), path)
+        language = data.get("language")
+        terms += [_parse_term(e, where, language) for e, where in _entries(data, "terms", path)]
+        companies += [_parse_company(e, where) for e, where in _entries(data, "companies", path)]
+    if len(versions) != 1:
+        found = ", ".join(f"{v} ({p.name})" for v, p in versions.items())
+        raise LexiconError(f"lexicon files disagree on version: {found}")
+    lexicon = Lexicon(next(iter(versions)), tuple(terms), tuple(companies))
+    _check_unique(_spellings(lexicon))
+    return lexicon
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> Lexicon:
+    """Cached load of one resolved path."""
+    return _parse(_files(path))
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Load and validate the lexicon at ``path`` (default: the bundled pipelines/lexicon/)."""
+    target = (path or DEFAULT_PATH).resolve()
+    if not target.exists():
+        raise LexiconError(f"{target}: no such lexicon file or directory")
+    return _load(target)

@@ -1,0 +1,132 @@
+"""Sentence splitting with exact offsets into the original text.
+
+A sentence ends after a terminator (。！？；!?; or an English full stop followed by whitespace and
+a capital, digit or opening quote, or by the end of the text) and at every line break. Closing
+quotes and brackets right after a terminator stay with the sentence. A terminator inside an open
+quote or bracket does not end the sentence, unless the quote has been open for more than
+``MAX_QUOTE_SPAN`` chars: then it is taken to be unbalanced and forgotten.
+"""
+
+from __future__ import annotations
+
+TERMINATORS = frozenset("。！？；!?;")
+LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
+PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "《": "》"}
+CLOSERS = frozenset(PAIRS.values())
+MAX_QUOTE_SPAN = 300
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st no vs etc e.g i.e u.s u.k u.n jan feb mar apr jun jul aug sep sept oct "
+    "nov dec co corp inc ltd gov govt dept fig".split()
+)
+
+
+def _is_english_stop(text: str, i: int) -> bool:
+    """Whether the "." at ``i`` ends an English sentence."""
+    j = i + 1
+    while j < len(text) and (text[j] in CLOSERS or text[j] in "\"'"):
+        j += 1
+    if j >= len(text):
+        return True
+    if not text[j].isspace():
+        return False
+    while j < len(text) and text[j].isspace() and text[j] not in LINE_BREAKS:
+        j += 1
+    if j >= len(text) or text[j] in LINE_BREAKS:
+        return True
+    if not (text[j].isupper() or text[j].isdigit() or text[j] in "\"“‘(「"):
+        return False
+    word_start = i
+    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:i].lower()
+    return word not in ABBREVIATIONS and not (len(word) == 1 and text[i - 1].isupper())
+
+
+class _Splitter:
+    """One pass over a text, tracking open quotes/brackets."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.stack: list[tuple[str, int]] = []  # (expected closer, position of the opener)
+        self.spans: list[tuple[int, int]] = []
+        self.start = 0
+
+    def emit(self, end: int) -> None:
+        """Record text[start:end] (trimmed) as a sentence if non-blank; start after it."""
+        start, stop = self.start, end
+        while start < stop and self.text[start].isspace():
+            start += 1
+        while stop > start and self.text[stop - 1].isspace():
+            stop -= 1
+        if stop > start:
+            self.spans.append((start, stop))
+        self.start = end
+        self.stack.clear()
+
+    def track_quote(self, char: str, i: int) -> None:
+        """Push an opener or pop a matching closer."""
+        if char == '"':
+            if self.stack and self.stack[-1][0] == '"':
+                self.stack.pop()
+            else:
+                self.stack.append(('"', i))
+        elif char in PAIRS:
+            self.stack.append((PAIRS[char], i))
+        elif char in CLOSERS and self.stack and self.stack[-1][0] == char:
+            self.stack.pop()
+
+    def quoted(self, i: int) -> bool:
+        """Whether ``i`` is inside a quote that is still plausibly balanced."""
+        if self.stack and i - self.stack[0][1] > MAX_QUOTE_SPAN:
+            self.stack.clear()
+        return bool(self.stack)
+
+    def sentence_end(self, i: int) -> int:
+        """Index after the terminator run at ``i`` and the closers that follow it."""
+        text, j = self.text, i + 1
+        while j < len(text) and (text[j] in TERMINATORS or text[j] == "."):
+            j += 1
+        while j < len(text) and (text[j] in CLOSERS or text[j] in "\"'"):
+            self.track_quote(text[j], j)
+            j += 1
+        return j
+
+    def run(self) -> list[tuple[int, int]]:
+        """All sentence spans."""
+        text, i = self.text, 0
+        while i < len(text):
+            char = text[i]
+            if char in LINE_BREAKS:
+                self.emit(i)
+                i += 1
+                continue
+            is_stop = char in TERMINATORS or (char == "." and _is_english_stop(text, i))
+            if is_stop and not self.quoted(i):
+                i = self.sentence_end(i)
+                self.emit(i)
+                continue
+            if is_stop:
+                i = self.close_quote_after_stop(i)
+                continue
+            self.track_quote(char, i)
+            i += 1
+        self.emit(len(text))
+        return self.spans
+
+    def close_quote_after_stop(self, i: int) -> int:
+        """Inside a quote: end the sentence if the stop is followed by closers emptying the stack."""
+        text, j = self.text, i + 1
+        while j < len(text) and (text[j] in TERMINATORS or text[j] == "."):
+            j += 1
+        k = j
+        while k < len(text) and (text[k] in CLOSERS or text[k] == '"') and self.stack:
+            self.track_quote(text[k], k)
+            k += 1
+        if k > j and not self.stack:
+            self.emit(k)
+        return k
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of the non-blank sentences of ``text``; text[start:end] is the sentence."""
+    return _Splitter(text).run()
