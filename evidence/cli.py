@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[common], help="serve the bundled demo site and crawl it")
     p.add_argument("--top", type=int, default=5, help="how many top hits to print")
+    p.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8741 if free, else any)")
     p.set_defaults(func=commands.demo)
 
     p = sub.add_parser("crawl", parents=[common], help="crawl sources into the database")

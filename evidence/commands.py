@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.table import Table
 
-from db.engine import open_database, session_scope
+from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.queries import HitFilter, HitView, find_hits, get_hit, iter_hits, run_summary, version_text
 from evidence.cite import context, footnote
 
@@ -24,6 +24,9 @@ CSV_FIELDS = [
     "sha256", "raw_path", "sentence", "start", "end", "terms", "categories", "companies",
     "score", "lexicon_version", "language", "source", "kind",
 ]
+
+
+DEMO_PORT = 8741
 
 
 class UserError(Exception):
@@ -61,13 +64,27 @@ def demo(args: argparse.Namespace) -> int:
     from demo.server import DemoServer
     from evidence.crawl import run_crawl
 
-    with DemoServer() as server:
+    with DemoServer(port=_demo_port(args.port)) as server:
         os.environ["EVIDENCE_DEMO_URL"] = server.url
         slugs = [slug for slug in _known_slugs([]) if slug.startswith("demo-")]
         print(f"Demo site (invented content) at {server.url}; crawling {', '.join(slugs)} …")
         outcome = run_crawl(slugs, args.db)
     _print_summary(args.db, outcome.run_id, outcome.log_file, top=args.top)
     return 0 if outcome.status == "finished" else 1
+
+
+def _demo_port(wanted: int | None) -> int:
+    """Return the requested port, else 8741 when free (stable URLs across runs), else 0."""
+    import socket
+
+    if wanted is not None:
+        return wanted
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", DEMO_PORT))
+        except OSError:
+            return 0
+    return DEMO_PORT
 
 
 def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> None:
@@ -117,7 +134,10 @@ def hits(args: argparse.Namespace) -> int:
     with session_scope(engine) as session:
         found = find_hits(session, _filter(args))
     if args.format == "json":
-        json.dump([h.to_dict() for h in found], sys.stdout, ensure_ascii=False, indent=2)
+        raw_root = data_dir_for(resolve_db_url(args.db))
+        rows = [h.to_dict() | {"raw_file": str(raw_root / h.raw_path) if h.raw_path else None}
+                for h in found]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif args.format == "csv":
         write_csv(found, sys.stdout)

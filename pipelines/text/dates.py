@@ -37,7 +37,9 @@ _DATE = re.compile(
     r"(?<!\d)(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})(?!\d)"
     r"|(?<![\d.])(?P<y2>\d{4})(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d)"
     r"|\b" + _MONTH.format("m3") + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{4})(?!\d)"
-    r"|(?<!\d)(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.format("m4") + r",?\s+(?P<y4>\d{4})(?!\d)",
+    r"|(?<!\d)(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+"
+    + _MONTH.format("m4")
+    + r",?\s+(?P<y4>\d{4})(?!\d)",
     re.IGNORECASE,
 )
 

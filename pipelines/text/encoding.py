@@ -136,13 +136,6 @@ def _guess_any(body: bytes) -> tuple[str, str]:
     return body.decode("utf-8", errors="replace"), "utf-8"
 
 
-def _header_note(header: str | None, codec: str, why: str) -> str:
-    """Explain a decision, mentioning the header when it was not followed."""
-    if header and codecs_for(header)[:1] != (codec,):
-        return f"header said {header}; {why}"
-    return why
-
-
 def decode_body(
     body: bytes, header_charset: str | None = None, override: str | None = None
 ) -> Decoded:
@@ -155,28 +148,29 @@ def decode_body(
         notes.append(f"unknown override {override!r} ignored")
     bom = _bom(body)
     if bom:
-        return Decoded(bom[0], bom[1], _header_note(header_charset, bom[1], "byte-order mark"))
+        return _decoded(bom, header_charset, notes, "byte-order mark")
     declared = body_declared_charset(body)
     found = _strict(body, declared)
     if found and found[1] != "utf-8" and _is_utf8_text(body):
-        why = f"body declares {declared} but is valid utf-8"
-        return Decoded(body.decode("utf-8"), "utf-8", _join(notes, why))
+        # A page re-saved as UTF-8 that kept its template's <meta charset=gbk>.
+        return Decoded(body.decode("utf-8"), "utf-8", f"body declares {declared} but is utf-8")
     if found:
-        why = f"body declares {declared}"
-        return Decoded(found[0], found[1], _join(notes, _header_note(header_charset, found[1], why)))
+        return _decoded(found, header_charset, notes, f"body declares {declared}")
     if declared:
         notes.append(f"body declares {declared} but does not decode with it")
     found = _strict(body, header_charset)
     if found:
-        return Decoded(found[0], found[1], _join(notes, ""))
+        return _decoded(found, None, notes, "")
     found = _strict(body, "utf-8") or _guess_legacy(body)
     if found:
-        why = f"body decodes as {found[1]}"
-        return Decoded(found[0], found[1], _join(notes, _header_note(header_charset, found[1], why)))
-    text, codec = _guess_any(body)
-    return Decoded(text, codec, _join(notes, _header_note(header_charset, codec, f"guessed {codec}")))
+        return _decoded(found, header_charset, notes, f"body decodes as {found[1]}")
+    found = _guess_any(body)
+    return _decoded(found, header_charset, notes, f"guessed {found[1]}")
 
 
-def _join(notes: list[str], last: str) -> str:
-    """Join decision notes with '; ', skipping empty ones."""
-    return "; ".join(n for n in [*notes, last] if n)
+def _decoded(found: tuple[str, str], header: str | None, notes: list[str], why: str) -> Decoded:
+    """Build the result, noting when the header charset was not the one used."""
+    text, codec = found
+    if header and codecs_for(header)[:1] != (codec,):
+        why = f"header said {header}; {why}"
+    return Decoded(text, codec, "; ".join(n for n in [*notes, why] if n))

@@ -27,7 +27,7 @@ from pipelines.text.dates import find_labelled_date, parse_date
 from pipelines.text.encoding import charset_from_content_type, decode_body
 from pipelines.text.metadata import find_metadata
 from pipelines.text.pdf import extract_pdf
-from pipelines.text.types import ExtractionError, Extracted
+from pipelines.text.types import Extracted, ExtractionError
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["extract_document", "extract_html", "extract_pdf", "extract_text", "visible_text"]
 
 MIN_MAIN_TEXT_CHARS = 30  # shorter trafilatura output is menus or a redirect stub
+SIBLING_SHARE = 0.3  # fallback: a sibling block with this share of the best block's text joins it
 _SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "iframe", "svg"}
 _BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt",
@@ -154,15 +155,45 @@ def _main_text(soup: BeautifulSoup, doc: Any, body_css: str | None) -> str:
 
 
 def _largest_block(soup: BeautifulSoup) -> str:
-    """Return the longest text among content containers, then divs, then the body."""
+    """Return the longest CMS container's text, else the block holding most paragraph text."""
     for tag in soup.select(_BOILERPLATE):
         tag.decompose()
-    for css in (_CONTAINERS, "div", "body"):
-        texts = [visible_text(tag) for tag in soup.select(css)]
-        best = max(texts, key=len, default="")
-        if best:
-            return best
-    return ""
+    texts = [visible_text(tag) for tag in soup.select(_CONTAINERS)]
+    best = max(texts, key=len, default="")
+    if best:
+        return best
+    return normalise_text("\n".join(visible_text(tag) for tag in _densest_blocks(soup)))
+
+
+def _densest_blocks(soup: BeautifulSoup) -> list[Tag]:
+    """Return the element holding most paragraph text plus its text-rich siblings."""
+    from bs4.element import PreformattedString, Tag
+
+    credit: dict[int, int] = {}
+    for string in soup.find_all(string=True):
+        parent = string.parent
+        if isinstance(string, PreformattedString) or parent is None or parent.name in _SKIP_TAGS:
+            continue
+        block = parent if parent.name in _BLOCK_TAGS else parent.find_parent(_BLOCK_TAGS)
+        owner = (block.parent if block is not None else None) or block or parent
+        # Full credit to the paragraph's container, half to the one above it.
+        for tag, share in ((owner, 2), (owner.parent, 1)):
+            if tag is not None:
+                credit[id(tag)] = credit.get(id(tag), 0) + share * len(string.strip())
+    tags = {id(tag): tag for tag in soup.find_all(True)}
+    ranked = [key for key in credit if key in tags and credit[key] > 0]
+    if not ranked:
+        return []
+    best = tags[max(ranked, key=lambda key: credit[key])]
+    if best.parent is None:
+        return [best]
+    # Paragraphs split over sibling <div>s: keep siblings with a fair share of the text.
+    floor = credit[id(best)] * SIBLING_SHARE
+    return [
+        tag
+        for tag in best.parent.children
+        if isinstance(tag, Tag) and (tag is best or credit.get(id(tag), 0) >= floor)
+    ]
 
 
 def _selected_text(soup: BeautifulSoup, css: str | None, join: str = " ") -> str | None:

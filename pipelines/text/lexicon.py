@@ -38,7 +38,9 @@ LANGUAGES = frozenset(("zh", "en"))
 
 _STOCK_CODE = re.compile(r"^\d{6}(\.(SZ|SH|BJ))?$")
 _TERM_KEYS = frozenset(("term", "variants", "category", "gloss", "weight", "language"))
-_COMPANY_KEYS = frozenset(("name", "aliases", "stock_codes", "english", "tied_to_transfers", "note"))
+_COMPANY_KEYS = frozenset(
+    ("name", "aliases", "stock_codes", "english", "tied_to_transfers", "note")
+)
 
 
 class LexiconError(ValueError):

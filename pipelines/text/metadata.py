@@ -32,7 +32,9 @@ _DOC_NUMBER = re.compile(
 _BYLINE = re.compile(r"[(（]\s*记者\s*([^()（）:\n]{1,30}?)\s*[)）]")
 # A value ends at two spaces, a tab or line end, a bracket or separator, or a lone space
 # that is not between two Latin letters ("来源：China Daily" keeps its space).
-_VALUE_END = re.compile(r"\s{2,}|[\t\n\r]|[|｜/【】\[\]()（）,，;；。]|(?<![A-Za-z]) | (?![A-Za-z])")
+_VALUE_END = re.compile(
+    r"\s{2,}|[\t\n\r]|[|｜/【】\[\]()（）,，;；。]|(?<![A-Za-z]) | (?![A-Za-z])"
+)
 _DOC_VALUE_END = re.compile(r"\s{2,}|[\t\n\r|｜,，;；。]| (?![\d〔\[【〕\]】])")
 
 

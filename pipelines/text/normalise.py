@@ -1,4 +1,4 @@
-"""Length-preserving normalisation for matching: every output char maps to the input char at the same offset.
+"""Length-preserving normalisation for matching: output char i stands for input char i.
 
 Offsets found in the normalised text are valid in the original text, so hits can cite the original
 (possibly Traditional, full-width, mixed-case) text. Each step therefore keeps only 1 -> 1 changes:

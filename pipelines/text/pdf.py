@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipelines.text.dates import find_labelled_date
-from pipelines.text.types import ExtractionError, Extracted
+from pipelines.text.types import Extracted, ExtractionError
 
 if TYPE_CHECKING:
     from pdfminer.layout import LTPage
@@ -25,12 +25,13 @@ MAX_TITLE_CHARS = 200
 _HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # "Microsoft Word - 附件1.docx", "untitled", "Slide 1", "Document1"
 _MEANINGLESS_TITLE = re.compile(
-    r"(?i)^(?:microsoft \w+ - .*|untitled|anonymous|document\d*|slide \d+|\S+\.(?:docx?|wps|pdf|xlsx?|pptx?|txt))$"
+    r"(?i)^(?:microsoft \w+ - .*|untitled|anonymous|document\d*|slide \d+"
+    r"|\S+\.(?:docx?|wps|pdf|xlsx?|pptx?|txt))$"
 )
 
 
 def extract_pdf(data: bytes) -> Extracted:
-    """Extract text per page, title and labelled date from a PDF; raise ExtractionError if broken."""
+    """Extract per-page text, title and labelled date from a PDF; raise ExtractionError."""
     import pdfminer
 
     if not data.strip():

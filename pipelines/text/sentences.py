@@ -14,10 +14,9 @@ LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
 PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "《": "》"}
 CLOSERS = frozenset(PAIRS.values())
 MAX_QUOTE_SPAN = 300
-ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st no vs etc e.g i.e u.s u.k u.n jan feb mar apr jun jul aug sep sept oct "
-    "nov dec co corp inc ltd gov govt dept fig".split()
-)
+_ABBREVIATIONS = "mr mrs ms dr prof st no vs etc e.g i.e u.s u.k u.n co corp inc ltd gov dept"
+_MONTHS = "jan feb mar apr jun jul aug sep sept oct nov dec"
+ABBREVIATIONS = frozenset(f"{_ABBREVIATIONS} {_MONTHS}".split())
 
 
 def _is_english_stop(text: str, i: int) -> bool:
@@ -33,7 +32,7 @@ def _is_english_stop(text: str, i: int) -> bool:
         j += 1
     if j >= len(text) or text[j] in LINE_BREAKS:
         return True
-    if not (text[j].isupper() or text[j].isdigit() or text[j] in "\"“‘(「"):
+    if not (text[j].isupper() or text[j].isdigit() or text[j] in '"“‘(「'):
         return False
     word_start = i
     while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
@@ -114,7 +113,7 @@ class _Splitter:
         return self.spans
 
     def close_quote_after_stop(self, i: int) -> int:
-        """Inside a quote: end the sentence if the stop is followed by closers emptying the stack."""
+        """Inside a quote: end the sentence if closers right after the stop empty the stack."""
         text, j = self.text, i + 1
         while j < len(text) and (text[j] in TERMINATORS or text[j] == "."):
             j += 1
@@ -128,5 +127,5 @@ class _Splitter:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of the non-blank sentences of ``text``; text[start:end] is the sentence."""
+    """Spans (start, end) of the non-blank sentences; text[start:end] is the sentence."""
     return _Splitter(text).run()

@@ -1,0 +1,1 @@
+"""Bundled lexicon data (YAML): term families, places and companies; see README.md."""
