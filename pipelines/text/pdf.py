@@ -10,6 +10,7 @@ characters), so a PDF paragraph reads like an HTML paragraph.
 from __future__ import annotations
 
 import io
+import statistics
 import re
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,8 @@ def _read_pdf(data: bytes) -> tuple[list[str], str | None]:
     except Exception as exc:  # pdfminer raises bare KeyError/TypeError/... on damaged files
         raise ExtractionError(f"broken PDF: {type(exc).__name__}: {exc}") from exc
 
+_CLOSERS = tuple("。！？；：.!?;:”’」』)）】")
+
 
 def _pages_and_title(data: bytes) -> tuple[list[str], str | None]:
     """Lay out every page with pdfminer and read the document's Info Title."""
@@ -93,16 +96,39 @@ def _pages_and_title(data: bytes) -> tuple[list[str], str | None]:
 
 
 def _page_text(layout: LTPage) -> str:
-    """Return a page's text boxes, one per line, with each box's wrapped lines rejoined."""
-    from pdfminer.layout import LTTextContainer
+    """Return a page's text, one paragraph per line: lines that run to the margin are joined."""
+    lines = _layout_lines(layout)
+    if not lines:
+        return ""
+    # body-size lines only: page numbers and footers in small print sit further right
+    body_height = statistics.median(height for _, _, height in lines)
+    right_margin = max(x1 for _, x1, height in lines if height >= body_height)
+    out: list[str] = []
+    joining = False
+    for text, x1, height in lines:
+        if joining:
+            out[-1] = _join_lines([out[-1], text])
+        else:
+            out.append(text)
+        # a line that reaches the right margin without closing punctuation was wrapped
+        joining = x1 >= right_margin - 2 * height and not text.endswith(_CLOSERS)
+    return "\n".join(out)
 
-    boxes = []
+
+def _layout_lines(layout: LTPage) -> list[tuple[str, float, float]]:
+    """Return (text, right edge, height) of every non-empty text line, in reading order."""
+    from pdfminer.layout import LTTextContainer, LTTextLine
+
+    lines = []
     for element in layout:
-        if isinstance(element, LTTextContainer):
-            box = _join_lines(element.get_text().splitlines())
-            if box:
-                boxes.append(box)
-    return "\n".join(boxes)
+        if not isinstance(element, LTTextContainer):
+            continue
+        children = [c for c in element if isinstance(c, LTTextLine)] or [element]
+        for line in children:
+            text = " ".join(line.get_text().split())
+            if text:
+                lines.append((text, float(line.x1), float(line.height)))
+    return lines
 
 
 def _join_lines(lines: list[str]) -> str:
