@@ -59,7 +59,7 @@ def _language_hint(language: str | None) -> str | None:
     return language.strip().lower().replace("_", "-").split("-")[0]
 
 
-def _evidence(sentence: _Sentence) -> SentenceEvidence:
+def _evidence(sentence: _Sentence, document_context: bool) -> SentenceEvidence:
     """Scoring input for one sentence."""
     labour: dict[str, tuple[str, float]] = {}
     counter: dict[str, float] = {}
@@ -80,6 +80,7 @@ def _evidence(sentence: _Sentence) -> SentenceEvidence:
         company=bool(companies),
         company_tied=any(entry.weight >= 1.0 for entry in companies),
         figure=sentence.figure,
+        document_context=document_context,
     )
 
 
@@ -146,7 +147,7 @@ class Detector:
         sentences = _group(prepared.sentences, matches, figures)
         xinjiang = any(m.entry.category in (PLACE, COMPANY) for m in matches)
         scored = [
-            (sentence, sentence_score(_evidence(sentence)))
+            (sentence, sentence_score(_evidence(sentence, xinjiang)))
             for sentence in sentences
             if any(m.entry.category in _LABOUR for m in sentence.matches)
         ]

@@ -141,9 +141,12 @@ def _trafilatura(html: str, url: str) -> Any:
 
 
 def _main_text(soup: BeautifulSoup, doc: Any, body_css: str | None) -> str:
-    """Pick the main text: body selector > trafilatura > largest CMS container."""
-    selected = _selected_text(soup, body_css, join="\n")
-    if selected:
+    """Pick the main text: body selector (strict) > trafilatura > largest CMS container."""
+    if body_css:
+        selected = _selected_text(soup, body_css, join="\n")
+        if not selected:
+            # strict on purpose: a stale selector must show up as errors, not as menu text
+            raise ExtractionError(f"no text extracted: body selector {body_css!r} matched nothing")
         return selected
     text = normalise_text(doc.text or "") if doc is not None else ""
     if len(text) >= MIN_MAIN_TEXT_CHARS:

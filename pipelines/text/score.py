@@ -7,7 +7,8 @@ Sentence score
     2. If one of those terms is a transfer term (surplus labour, transfer, organised transfer,
        channel, dispatch, camp-to-work, softer wording), ``base`` is multiplied by
        ``1 + boosts``, where boosts add up for what co-occurs in the SAME sentence:
-       a Xinjiang place (the place's lexicon weight, 0.4-0.7), a lexicon company
+       a Xinjiang place (the place's lexicon weight, 0.4-0.7; or ``DOCUMENT_PLACE_BOOST`` when
+       the place is named elsewhere in the document, e.g. in the previous sentence), a lexicon company
        (0.4; 0.2 if not tied to transfers), a figure such as "1200人" (0.3), and control or
        political indicators such as 集中管理 or 国语培训 (0.4).
     3. Counter terms (trap markers such as 产能转移, 拾花工, 谎言; negative weights) are added.
@@ -33,6 +34,7 @@ NO_XINJIANG_DAMPING = 0.25
 COMPANY_BOOST = 0.4
 UNTIED_COMPANY_BOOST = 0.2
 FIGURE_BOOST = 0.3
+DOCUMENT_PLACE_BOOST = 0.25
 CONTROL_BOOST = 0.4
 TRANSFER_CATEGORIES = frozenset(
     (
@@ -58,6 +60,7 @@ class SentenceEvidence:
     company: bool = False
     company_tied: bool = False
     figure: bool = False
+    document_context: bool = False  # a Xinjiang place or company appears somewhere in the text
 
 
 def decayed_sum(values: Iterable[float]) -> float:
@@ -70,7 +73,7 @@ def co_occurrence_factor(evidence: SentenceEvidence) -> float:
     categories = {category for category, _ in evidence.labour}
     if not categories & TRANSFER_CATEGORIES:
         return 1.0
-    boost = evidence.place_weight
+    boost = evidence.place_weight or (DOCUMENT_PLACE_BOOST if evidence.document_context else 0)
     if evidence.company:
         boost += COMPANY_BOOST if evidence.company_tied else UNTIED_COMPANY_BOOST
     if evidence.figure:

@@ -1,0 +1,185 @@
+"""End to end: `evidence demo` crawls the bundled site over HTTP; the manifest must hold exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import open_database, session_scope
+from db.models import Capture, Document, Hit, Version
+from db.queries import counts
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = json.loads((ROOT / "demo" / "manifest.json").read_text(encoding="utf-8"))
+ERROR_PREFIX = {
+    "http_404": "http_404",
+    "timeout": "timeout",
+    "too_large": "too_large",
+    "broken_pdf": "extract_failed: broken PDF",
+    "no_text": "extract_failed: no text",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def evidence(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess (Twisted's reactor cannot restart in one process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "evidence.cli", *args], capture_output=True, text=True,
+        cwd=ROOT, env={**os.environ, **(env or {})}, timeout=300,
+    )
+
+
+@dataclass
+class DemoRun:
+    db: Path
+    base: str
+    first: subprocess.CompletedProcess[str]
+    counts_after_first: dict[str, int]
+    raw_files_after_first: set[str]
+
+
+def raw_files(db: Path) -> set[str]:
+    data = db.with_name(db.stem + "-data") / "sha256"
+    return {str(p.relative_to(data)) for p in data.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
+    db = tmp_path_factory.mktemp("demo") / "evidence.db"
+    port = free_port()
+    first = evidence("demo", "--db", str(db), "--port", str(port))
+    assert first.returncode == 0, first.stderr
+    engine = open_database(str(db), create=False)
+    with session_scope(engine) as session:
+        snapshot = counts(session)
+    engine.dispose()
+    yield DemoRun(db, f"http://127.0.0.1:{port}", first, snapshot, raw_files(db))
+
+
+def test_demo_prints_summary_and_citations(demo_run: DemoRun) -> None:
+    out = demo_run.first.stdout
+    assert "pages fetched" in out and "Hits by category" in out
+    assert "Top 5 hits" in out and "archived copy sha256:" in out
+    assert "Traceback" not in out + demo_run.first.stderr
+
+
+def _by_url(demo_run: DemoRun) -> tuple[dict[str, Any], dict[str, list[Capture]]]:
+    engine = open_database(str(demo_run.db), create=False)
+    docs: dict[str, Any] = {}
+    captures: dict[str, list[Capture]] = {}
+    with session_scope(engine) as session:
+        for doc in session.scalars(select(Document)):
+            version = doc.versions[-1]
+            hits = session.scalars(select(Hit).where(Hit.version_id == version.id)).all()
+            docs[doc.url] = (version.flagged, len(hits), version)
+        for cap in session.scalars(select(Capture).where(Capture.run_id == 1)):
+            captures.setdefault(cap.url, []).append(cap)
+    engine.dispose()
+    return docs, captures
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=lambda e: e["path"])
+def test_manifest_entry(demo_run: DemoRun, entry: dict[str, Any]) -> None:
+    docs, captures = _by_url(demo_run)
+    url = demo_run.base + entry["path"]
+    if entry["kind"] == "blocked":
+        assert url not in captures, "robots.txt forbids this page"
+    elif entry["kind"] == "listing":
+        assert [c.error for c in captures[url]] == [None]
+    elif entry["kind"] == "error":
+        [capture] = captures[url]
+        assert capture.error and capture.error.startswith(ERROR_PREFIX[entry["error"]])
+        assert url not in docs
+    else:
+        flagged, hits, version = docs[url]
+        assert (flagged, hits) == (entry["flagged"], entry["expected_hits"])
+        assert version.script == entry["script"]
+
+
+def test_every_captured_url_is_in_manifest(demo_run: DemoRun) -> None:
+    _, captures = _by_url(demo_run)
+    expected = {demo_run.base + e["path"] for e in MANIFEST if e["kind"] != "blocked"}
+    captured = {url for url in captures if not url.endswith("/robots.txt")}
+    assert captured == expected
+
+
+def test_hits_trace_to_raw_files(demo_run: DemoRun) -> None:
+    result = evidence("hits", "--db", str(demo_run.db), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert len(hits) == sum(e["expected_hits"] for e in MANIFEST)
+    required = {"id", "url", "title", "publisher", "published_at", "retrieved_at", "sha256",
+                "sentence", "terms", "categories", "score"}
+    for hit in hits:
+        assert required <= hit.keys()
+        raw = Path(hit["raw_file"]).read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == hit["sha256"]
+        assert hit["sentence"] and hit["terms"] and hit["categories"]
+
+
+def test_hit_offsets_reproduce_sentence(demo_run: DemoRun) -> None:
+    engine = open_database(str(demo_run.db), create=False)
+    with session_scope(engine) as session:
+        rows = session.execute(select(Hit, Version).join(Version)).all()
+        assert rows
+        for hit, version in rows:
+            assert version.text[hit.start:hit.end] == hit.sentence
+    engine.dispose()
+
+
+def test_traditional_hits_quote_original_script(demo_run: DemoRun) -> None:
+    result = evidence("hits", "--db", str(demo_run.db), "--format", "json")
+    sentences = [h["sentence"] for h in json.loads(result.stdout) if h["script"] == "hant"]
+    assert sentences and any("轉移" in s or "勞動力" in s for s in sentences)
+
+
+def test_gbk_notice_metadata(demo_run: DemoRun) -> None:
+    docs, _ = _by_url(demo_run)
+    gov = [e for e in MANIFEST if e["source"] == "demo-gov" and e["kind"] == "article"]
+    for entry in gov:
+        version = docs[demo_run.base + entry["path"]][2]
+        assert version.doc_number == entry["docno"]
+        assert version.title == entry["title"]
+        assert "\ufffd" not in version.text and "锟" not in version.text
+
+
+def test_recrawl_adds_no_duplicates(demo_run: DemoRun) -> None:
+    port = demo_run.base.rsplit(":", 1)[1]
+    again = evidence("demo", "--db", str(demo_run.db), "--port", port)
+    assert again.returncode == 0, again.stderr
+    engine = open_database(str(demo_run.db), create=False)
+    with session_scope(engine) as session:
+        after = counts(session)
+    engine.dispose()
+    before = demo_run.counts_after_first
+    assert {k: after[k] for k in ("documents", "versions", "hits")} == \
+        {k: before[k] for k in ("documents", "versions", "hits")}
+    assert after["captures"] == 2 * before["captures"]
+    assert raw_files(demo_run.db) == demo_run.raw_files_after_first
+
+
+def test_show_and_export(demo_run: DemoRun, tmp_path: Path) -> None:
+    shown = evidence("show", "1", "--db", str(demo_run.db))
+    assert shown.returncode == 0 and "Citation:" in shown.stdout
+    out = tmp_path / "hits.jsonl"
+    exported = evidence("export", "--format", "jsonl", "-o", str(out), "--db", str(demo_run.db))
+    assert exported.returncode == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == sum(e["expected_hits"] for e in MANIFEST)
+    assert json.loads(lines[0])["sha256"]
