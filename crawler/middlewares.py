@@ -52,12 +52,12 @@ class BodyCharsetMiddleware:
             return response.replace(encoding=override)
         declared = body_declared_charset(response.body)
         header = charset_from_content_type(
-            response.headers.get(b"Content-Type", b"").decode("latin-1")
+            (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         )
-        if declared and header and not _same_codec(declared, header):
-            if _decodes(response.body, declared) and not _decodes(response.body, header):
-                self.stats.inc_value("evidence/charset_header_overridden")
-                return response.replace(encoding=declared)
+        if (declared and header and not _same_codec(declared, header)
+                and _decodes(response.body, declared) and not _decodes(response.body, header)):
+            self.stats.inc_value("evidence/charset_header_overridden")
+            return response.replace(encoding=declared)
         return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ class SourceSpiderLoader:
         """Return every source slug."""
         return sorted(self._spiders)
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         """Return the sources whose start URLs share the request's host."""
         from urllib.parse import urlsplit
 

@@ -86,7 +86,8 @@ def init_db(engine: Engine) -> None:
     try:
         Base.metadata.create_all(engine)
     except SQLAlchemyError as exc:
-        raise StorageError(f"cannot open database {engine.url!r}: {exc.orig or exc}") from exc
+        reason = getattr(exc, "orig", None) or exc
+        raise StorageError(f"cannot open database {engine.url!r}: {reason}") from exc
 
 
 def open_database(db: str | None = None, *, create: bool = True) -> Engine:

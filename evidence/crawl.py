@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,11 +35,11 @@ def _settings(db_url: str, run_id: int, log_file: Path) -> Any:
 
 def _merge_stats(all_stats: list[dict[str, Any]]) -> dict[str, Any]:
     """Add up the numeric counters of several crawlers."""
-    total: Counter[str] = Counter()
+    total: dict[str, float] = {}
     for stats in all_stats:
         for key, value in stats.items():
             if isinstance(value, int | float) and not isinstance(value, bool):
-                total[key] += value
+                total[key] = total.get(key, 0) + value
     return dict(sorted(total.items()))
 
 

@@ -10,9 +10,9 @@ characters), so a PDF paragraph reads like an HTML paragraph.
 from __future__ import annotations
 
 import io
-import statistics
 import re
-from typing import TYPE_CHECKING
+import statistics
+from typing import TYPE_CHECKING, Any
 
 from pipelines.text.dates import find_labelled_date
 from pipelines.text.types import Extracted, ExtractionError
@@ -123,7 +123,9 @@ def _layout_lines(layout: LTPage) -> list[tuple[str, float, float]]:
     for element in layout:
         if not isinstance(element, LTTextContainer):
             continue
-        children = [c for c in element if isinstance(c, LTTextLine)] or [element]
+        children: list[LTTextContainer[Any]] = [
+            c for c in element if isinstance(c, LTTextLine)
+        ] or [element]
         for line in children:
             text = " ".join(line.get_text().split())
             if text:

@@ -7,10 +7,10 @@ Sentence score
     2. If one of those terms is a transfer term (surplus labour, transfer, organised transfer,
        channel, dispatch, camp-to-work, softer wording), ``base`` is multiplied by
        ``1 + boosts``, where boosts add up for what co-occurs in the SAME sentence:
-       a Xinjiang place (the place's lexicon weight, 0.4-0.7; or ``DOCUMENT_PLACE_BOOST`` when
-       the place is named elsewhere in the document, e.g. in the previous sentence), a lexicon company
-       (0.4; 0.2 if not tied to transfers), a figure such as "1200人" (0.3), and control or
-       political indicators such as 集中管理 or 国语培训 (0.4).
+       a Xinjiang place (the place's lexicon weight, 0.4-0.7; or ``DOCUMENT_PLACE_BOOST``
+       when the place is named elsewhere in the document), a lexicon company (0.4; 0.2 if
+       not tied to transfers), a figure such as "1200人" (0.3), and control or political
+       indicators such as 集中管理 or 国语培训 (0.4).
     3. Counter terms (trap markers such as 产能转移, 拾花工, 谎言; negative weights) are added.
     4. The result is floored at 0.
 
