@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,6 +19,7 @@ from rich.table import Table
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.queries import HitFilter, HitView, find_hits, get_hit, iter_hits, run_summary, version_text
 from evidence.cite import context, footnote
+from evidence.errors import UserError
 
 CSV_FIELDS = [
     "id", "url", "title", "publisher", "origin", "doc_number", "published_at", "retrieved_at",
@@ -29,8 +31,60 @@ CSV_FIELDS = [
 DEMO_PORT = 8741
 
 
-class UserError(Exception):
-    """A mistake in how a command was called; printed as one line."""
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def add_hit_filters(parser: argparse.ArgumentParser) -> None:
+    """Add the options that filter hits (shared by hits, export and search)."""
+    parser.add_argument("--term", help="only hits that matched this lexicon term")
+    parser.add_argument("--category", help="only hits in this category (e.g. transfer)")
+    parser.add_argument("--company", help="only hits naming this company (canonical name)")
+    parser.add_argument("--source", help="only hits from this source slug")
+    parser.add_argument("--kind", choices=["state_media", "government", "company"])
+    parser.add_argument("--from", dest="date_from", type=_date, help="published on/after")
+    parser.add_argument("--to", dest="date_to", type=_date, help="published on/before")
+    parser.add_argument("--min-score", type=float, help="only hits scoring at least this")
+    parser.add_argument("--limit", type=int, help="at most this many hits")
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the core commands: demo, crawl, sources, hits, show, export, detect."""
+    p = sub.add_parser("demo", parents=[common], help="serve the bundled demo site and crawl it")
+    p.add_argument("--top", type=int, default=5, help="how many top hits to print")
+    p.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8741 if free, else any)")
+    p.set_defaults(func=demo)
+
+    p = sub.add_parser("crawl", parents=[common], help="crawl sources into the database")
+    p.add_argument("sources", nargs="*", help="source slugs (see `evidence sources`)")
+    p.add_argument("--all", action="store_true", help="crawl every source")
+    p.set_defaults(func=crawl)
+
+    p = sub.add_parser("sources", parents=[common], help="list the source definitions")
+    p.set_defaults(func=sources)
+
+    p = sub.add_parser("hits", parents=[common], help="list stored hits")
+    add_hit_filters(p)
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=hits)
+
+    p = sub.add_parser("show", parents=[common], help="show one hit in context with its citation")
+    p.add_argument("hit_id", type=int)
+    p.set_defaults(func=show)
+
+    p = sub.add_parser("export", parents=[common], help="export all hits")
+    p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=export)
+
+    p = sub.add_parser("detect", parents=[common],
+                       help="run extraction and detection on local files (no database)")
+    p.add_argument("files", nargs="+", help=".txt, .html or .pdf files")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=detect)
 
 
 def _console() -> Console:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipelines.text.dates import find_labelled_date
+from pipelines.text.normalise import to_simplified
 
 _FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "origin": ("文章来源", "信息来源", "新闻来源", "稿件来源", "稿源", "来源"),
@@ -54,20 +55,22 @@ def find_metadata(text: str) -> PageMeta:
     if re.search(r"<(?:html|body|div|p|span|meta|br)\b", text, re.IGNORECASE):
         text = _html_to_text(text)
     text = unicodedata.normalize("NFKC", text)
-    values = _labelled_values(text)
+    # labels are matched in Simplified (來源 -> 来源); values are cut from the original
+    simplified = to_simplified(text)
+    values = _labelled_values(simplified, text)
     return PageMeta(
         origin=values.get("origin"),
         editor=values.get("editor"),
         author=values.get("author") or _byline_author(text),
         doc_number=values.get("doc_number") or _standalone_doc_number(text),
-        published_at=find_labelled_date(text, bare_fallback=False),
+        published_at=find_labelled_date(simplified, bare_fallback=False),
     )
 
 
-def _labelled_values(text: str) -> dict[str, str]:
+def _labelled_values(simplified: str, text: str) -> dict[str, str]:
     """Return the first non-empty value of each field label, cut at the next label."""
     values: dict[str, str] = {}
-    labels = list(_LABEL.finditer(text))
+    labels = list(_LABEL.finditer(simplified))
     for i, label in enumerate(labels):
         field = _FIELD_OF.get(label.group(1))
         if field is None or field in values:

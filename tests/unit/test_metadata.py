@@ -56,3 +56,9 @@ def test_html_input_keeps_inline_tags_on_one_line() -> None:
 
 def test_first_value_wins() -> None:
     assert find_metadata("来源：示例日报\n正文\n来源：示例网").origin == "示例日报"
+
+
+def test_traditional_labels_keep_original_values() -> None:
+    meta = find_metadata("發佈時間：2023-07-15 11:20　來源：示範文匯網　責任編輯：陳某")
+    assert (meta.origin, meta.editor, meta.published_at) == (
+        "示範文匯網", "陳某", date(2023, 7, 15))
