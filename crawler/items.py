@@ -21,17 +21,23 @@ class CaptureItem:
     http_status: int | None = None
     headers: dict[str, list[str]] = field(default_factory=dict)
     content_type: str | None = None
-    body: bytes | None = None
+    body: bytes | None = field(default=None, repr=False)
     error: str | None = None
     publisher: str | None = None
     source_language: str | None = None
     encoding_override: str | None = None
     selectors: dict[str, str] = field(default_factory=dict)
+    # web-archive copies: the archived copy's address and its 14-digit Wayback timestamp
+    # (``url`` stays the original address, ``final_url`` the archive address fetched)
+    archive_url: str | None = None
+    archive_timestamp: str | None = None
+    # what a search or filing API said about this document (title, published, doc_number, ...)
+    listing_meta: dict[str, str] = field(default_factory=dict)
     # filled by the pipeline stages, in ITEM_PIPELINES order
     extracted: Extracted | None = None
     language: str | None = None
-    prepared: Any = None  # pipelines.text.detect.Prepared
-    segmentation: Any = None  # pipelines.text.segment.Segmentation
+    prepared: Any = field(default=None, repr=False)  # pipelines.text.detect.Prepared
+    segmentation: Any = field(default=None, repr=False)  # pipelines.text.segment.Segmentation
     detection: Detection | None = None
 
     @property

@@ -9,7 +9,9 @@ item instead of dropping it, so the capture is still stored with its reason.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
@@ -21,12 +23,32 @@ from pipelines.text.language import detect_language
 from pipelines.text.types import ExtractionError
 
 logger = logging.getLogger(__name__)
+StageMethod = Callable[[Any, CaptureItem], CaptureItem]
 
 
 @lru_cache(maxsize=1)
 def shared_detector() -> Detector:
     """Return the process-wide detector (lexicon automaton and jieba loaded once)."""
     return Detector()
+
+
+def guarded(stage: str) -> Callable[[StageMethod], StageMethod]:
+    """Record an unexpected failure of a stage on the item instead of losing the capture."""
+
+    def wrap(method: StageMethod) -> StageMethod:
+        @functools.wraps(method)
+        def run(self: Any, item: CaptureItem) -> CaptureItem:
+            try:
+                return method(self, item)
+            except Exception as exc:  # noqa: BLE001 - one odd page must not lose its capture
+                logger.exception("%s stage failed on %s", stage, item.url)
+                item.error = f"{stage}_failed: {type(exc).__name__}: {str(exc)[:300]}"
+                item.extracted = item.detection = None
+                return item
+
+        return run
+
+    return wrap
 
 
 def _header(item: CaptureItem, name: str) -> str | None:
@@ -39,6 +61,7 @@ def _header(item: CaptureItem, name: str) -> str | None:
 class ExtractStage:
     """Decode the raw body and extract main text and metadata (HTML, PDF, text)."""
 
+    @guarded("extract")
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.extracted`` or record why extraction failed."""
         if not item.is_content or item.body is None:
@@ -65,6 +88,7 @@ class ExtractStage:
 class LanguageStage:
     """Detect the language: CJK-ratio fast path, langdetect (fixed seed) otherwise."""
 
+    @guarded("language")
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.language``."""
         if item.extracted is not None and item.error is None:
@@ -75,6 +99,7 @@ class LanguageStage:
 class NormaliseStage:
     """Convert Traditional to Simplified for matching; the original text is kept for citing."""
 
+    @guarded("normalise")
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.prepared`` (original and normalised text, language, script)."""
         if item.extracted is not None and item.error is None:
@@ -85,6 +110,7 @@ class NormaliseStage:
 class SegmentStage:
     """Attach a jieba segmentation (lexicon terms loaded as user words)."""
 
+    @guarded("segment")
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.segmentation``."""
         if item.prepared is not None:
@@ -95,6 +121,7 @@ class SegmentStage:
 class FlagStage:
     """Match the lexicon, keep matches on word boundaries, score sentences and document."""
 
+    @guarded("flag")
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.detection``."""
         if item.prepared is not None and item.segmentation is not None:
