@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,8 @@ def run_crawl(slugs: list[str], db: str | None) -> CrawlOutcome:
     log_dir = data_dir_for(db_url) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"run-{run_id}.log"
-    process = CrawlerProcess(_settings(db_url, run_id, log_file), install_root_handler=True)
+    logging.captureWarnings(True)  # library deprecation notices go to the log, not the user
+    process = CrawlerProcess(_settings(db_url, run_id, log_file))
     crawlers = [process.create_crawler(slug) for slug in slugs]
     for crawler in crawlers:
         process.crawl(crawler)
