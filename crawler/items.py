@@ -27,6 +27,13 @@ class CaptureItem:
     source_language: str | None = None
     encoding_override: str | None = None
     selectors: dict[str, str] = field(default_factory=dict)
+    # provenance: how it was fetched (request headers as sent, minus credentials)
+    method: str = "GET"
+    request_headers: dict[str, list[str]] = field(default_factory=dict)
+    protocol: str | None = None  # e.g. "HTTP/1.1"
+    crawler: str | None = None  # e.g. "evidence-pipeline/0.1.0 scrapy/2.19.0"
+    user_agent: str | None = None
+    proxy: str | None = None
     # web-archive copies: the archived copy's address and its 14-digit Wayback timestamp
     # (``url`` stays the original address, ``final_url`` the archive address fetched)
     archive_url: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 from typing import Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response, TextResponse
 
 from pipelines.text.encoding import body_declared_charset, charset_from_content_type
@@ -78,3 +78,46 @@ class SourceProxyMiddleware:
     def process_request(self, request: Request) -> None:
         """Set the proxy unless the request already names one."""
         request.meta.setdefault("proxy", self.proxy)
+
+
+class SkipStoredMiddleware:
+    """Incremental runs: do not fetch article URLs whose document is already stored.
+
+    Listing pages are always fetched; rechecks of stored pages (``meta["recheck"]``) pass.
+    """
+
+    def __init__(self, db: str | None, source: str, stats: Any) -> None:
+        self.db = db
+        self.source = source
+        self.stats = stats
+        self._known: set[str] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SkipStoredMiddleware:
+        """Enable when EVIDENCE_INCREMENTAL is true (the default for `evidence crawl`)."""
+        if not crawler.settings.getbool("EVIDENCE_INCREMENTAL", False):
+            raise NotConfigured
+        return cls(crawler.settings.get("EVIDENCE_DB"), crawler.spidercls.name, crawler.stats)
+
+    def _known_urls(self) -> set[str]:
+        if self._known is None:
+            from db.engine import open_database, session_scope
+            from db.runs import known_document_urls
+
+            engine = open_database(self.db)
+            with session_scope(engine) as session:
+                self._known = known_document_urls(session, self.source)
+            engine.dispose()
+        return self._known
+
+    def process_request(self, request: Request) -> None:
+        """Drop an article request whose canonical URL is already a stored document."""
+        from db.urls import canonical_url
+
+        if getattr(request.callback, "__name__", "") != "parse_article":
+            return
+        if request.meta.get("recheck"):
+            return
+        if canonical_url(request.url) in self._known_urls():
+            self.stats.inc_value("evidence/skipped_known")
+            raise IgnoreRequest("already stored (incremental run)")

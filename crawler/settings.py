@@ -2,11 +2,22 @@
 
 import os
 
+from evidence.config import ConfigError, apply_config_file
+
+try:
+    apply_config_file()  # evidence.toml / $EVIDENCE_CONFIG, under the environment variables
+except ConfigError as exc:
+    raise SystemExit(f"evidence: error: {exc}") from None
+
 BOT_NAME = "evidence"
 SPIDER_LOADER_CLASS = "crawler.spider_loader.SourceSpiderLoader"
 EVIDENCE_SOURCES_DIR = os.environ.get("EVIDENCE_SOURCES_DIR")  # default: bundled sources
 EVIDENCE_DB = os.environ.get("EVIDENCE_DB")  # default: ./evidence.db
-EVIDENCE_STORE_BATCH = 50
+# re-check stored pages with hits after this many days (-1: each source's recheck_days)
+EVIDENCE_RECHECK_DAYS = float(os.environ.get("EVIDENCE_RECHECK_DAYS", "-1"))
+EVIDENCE_STORE_BATCH = int(os.environ.get("EVIDENCE_STORE_BATCH", "50"))
+# fetch only article URLs not yet stored (`evidence crawl --full` turns it off)
+EVIDENCE_INCREMENTAL = os.environ.get("EVIDENCE_INCREMENTAL", "1") not in ("0", "false", "no")
 
 # Identify ourselves and behave: robots.txt, AutoThrottle, per-source delay (source files).
 USER_AGENT = os.environ.get(
@@ -32,6 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BodyCharsetMiddleware": 580,
     # before HttpProxyMiddleware (750), which applies meta["proxy"]
     "crawler.middlewares.SourceProxyMiddleware": 740,
+    # before RobotsTxtMiddleware (100): a stored page costs no request at all
+    "crawler.middlewares.SkipStoredMiddleware": 50,
 }
 
 # The data flow, in order.

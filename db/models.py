@@ -3,6 +3,9 @@
 A *document* is one canonical URL. A *capture* is one fetch of a URL (also failed ones).
 A *version* is one distinct content (SHA-256 of the raw bytes) of a document; hits belong
 to the version they were found in, so nothing stored is ever rewritten when a page changes.
+A capture also points to its WARC record (db/warc.py) and says how it was fetched; a document's
+status changes (live, removed) are appended to *document_status_events*; *fingerprint_bands*
+index versions' near-duplicate fingerprints (repost clusters, db/clusters.py).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ class CrawlRun(Base):
     sources: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of slugs
     status: Mapped[str] = mapped_column(String(20), default="running")
     stats: Mapped[str] = mapped_column(Text, default="{}")  # JSON object of counters
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)  # to spot killed runs
 
 
 class Document(Base):
@@ -69,6 +73,8 @@ class Document(Base):
     first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="live")
+    # when the current removal was first observed; its history is in document_status_events
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     source: Mapped[Source] = relationship()
     versions: Mapped[list[Version]] = relationship(
@@ -98,6 +104,24 @@ class Capture(Base):
     raw_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     size: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # why this fetch says the page is gone (http_404, soft_404: 页面不存在, redirect_home ...)
+    gone: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # a web-archive copy: ``url`` is the original address, these name the archived copy served
+    archive_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    archive_timestamp: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    # what a search or filing API said about the document (title, date, 文号, search term)
+    listing_meta: Mapped[str] = mapped_column(Text, default="{}")
+    # provenance: how the bytes were fetched
+    method: Mapped[str] = mapped_column(String(10), default="GET")
+    request_headers: Mapped[str] = mapped_column(Text, default="{}")  # JSON {name: [values]}
+    crawler: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(Text, nullable=True)
+    proxy: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the WARC response record of this fetch; offset/length span its gzip member(s)
+    warc_file: Mapped[str | None] = mapped_column(Text, nullable=True)
+    warc_record_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
+    warc_offset: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    warc_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     document: Mapped[Document | None] = relationship(foreign_keys=[document_id])
     source: Mapped[Source] = relationship()
@@ -129,6 +153,9 @@ class Version(Base):
     page_starts: Mapped[str] = mapped_column(Text, default="[]")  # JSON list (PDF pages)
     extractor: Mapped[str] = mapped_column(String(100))
     lexicon_version: Mapped[str] = mapped_column(String(40))
+    segmenter: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    # MinHash of the text's character shingles (pipelines.text.fingerprint), hex
+    fingerprint: Mapped[str | None] = mapped_column(Text, nullable=True)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -161,3 +188,82 @@ class Hit(Base):
     lexicon_version: Mapped[str] = mapped_column(String(40))
 
     version: Mapped[Version] = relationship(back_populates="hits")
+
+
+class StatusEvent(Base):
+    """One observed change of a document's status (live, removed); rows are only appended."""
+
+    __tablename__ = "document_status_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    previous: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FingerprintBand(Base):
+    """One locality-sensitive band key of a version's fingerprint, to find near-duplicates."""
+
+    __tablename__ = "fingerprint_bands"
+    __table_args__ = (Index("ix_fingerprint_bands_band", "band"),)
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), primary_key=True)
+    band: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+# --- analyst review (issue 5)
+
+
+class Review(Base):
+    """One analyst decision on a hit; rows are only appended, the newest is the hit's state."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_hit", "hit_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id"))
+    status: Mapped[str] = mapped_column(String(30))  # confirmed | rejected | needs_translation
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # set when reprocessing found the same passage again and carried this decision over
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"), nullable=True)
+
+
+class Redetection(Base):
+    """Detection re-run over a stored version; the newest row names the version's current hits."""
+
+    __tablename__ = "redetections"
+    __table_args__ = (Index("ix_redetections_version", "version_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("reprocess_runs.id"), nullable=True)
+    lexicon_version: Mapped[str] = mapped_column(String(40))
+    extractor: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float] = mapped_column(Float)
+    flagged: Mapped[bool] = mapped_column(Boolean)
+    # the re-extracted text differed from the stored text (detection still ran on the stored one)
+    extraction_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    hits_before: Mapped[int] = mapped_column(Integer, default=0)
+    hits_after: Mapped[int] = mapped_column(Integer, default=0)
+    reviews_carried: Mapped[int] = mapped_column(Integer, default=0)
+    dropped_hits: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of hit ids
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReprocessRun(Base):
+    """One `evidence reprocess` invocation towards one lexicon version (resumable)."""
+
+    __tablename__ = "reprocess_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lexicon_version: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    stats: Mapped[str] = mapped_column(Text, default="{}")  # JSON object of counters
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)  # to spot killed runs

@@ -11,9 +11,21 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Capture, CrawlRun, Document, Hit, Source, Version
+from db.models import (
+    Capture,
+    CrawlRun,
+    Document,
+    FingerprintBand,
+    Hit,
+    Source,
+    StatusEvent,
+    Version,
+)
 from db.rawstore import RawStore
+from db.search import index_versions as _fts  # noqa: F401  (registers the FTS flush listener)
 from db.urls import canonical_url
+from db.warc import WarcFetch, WarcRef, WarcSink
+from pipelines.text.fingerprint import band_keys, minhash, to_hex
 from pipelines.text.types import Detection, Extracted
 
 
@@ -46,6 +58,17 @@ class CaptureRecord:
     error: str | None = None
     extracted: Extracted | None = None
     detection: Detection | None = None
+    gone: str | None = None  # removal signal of this fetch (pipelines.text.removal)
+    method: str = "GET"
+    request_headers: dict[str, list[str]] = field(default_factory=dict)
+    protocol: str | None = None
+    crawler: str | None = None
+    user_agent: str | None = None
+    proxy: str | None = None
+    segmenter: str | None = None
+    archive_url: str | None = None
+    archive_timestamp: str | None = None
+    listing_meta: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,10 +80,13 @@ class BatchResult:
     new_versions: int = 0
     new_hits: int = 0
     errors: int = 0
+    removed: int = 0
+    restored: int = 0
 
     def add(self, other: BatchResult) -> None:
         """Accumulate another batch's counts."""
-        for name in ("captures", "new_documents", "new_versions", "new_hits", "errors"):
+        for name in ("captures", "new_documents", "new_versions", "new_hits", "errors",
+                     "removed", "restored"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -103,18 +129,37 @@ def finish_run(session: Session, run_id: int, status: str, stats: dict[str, obje
 
 
 def store_batch(
-    session: Session, raw: RawStore, records: Sequence[CaptureRecord], run_id: int | None
+    session: Session, raw: RawStore, records: Sequence[CaptureRecord], run_id: int | None,
+    warc: WarcSink | None = None,
 ) -> BatchResult:
-    """Store a batch of captures in one transaction (the caller commits)."""
+    """Store a batch of captures in one transaction (the caller commits).
+
+    With ``warc``, every fetch that got an HTTP answer is also appended to the WARC file, which
+    is synced before this returns, so a committed capture never points to unwritten records.
+    """
     result = BatchResult()
     sources = {s.slug: s for s in session.scalars(select(Source))}
     for record in records:
         source = sources.get(record.source)
         if source is None:
             raise ValueError(f"unknown source {record.source!r}: call ensure_source first")
-        _store_one(session, raw, record, source, run_id, result)
+        ref = _archive(warc, record)
+        _store_one(session, raw, record, source, run_id, result, ref)
+    if warc is not None:
+        warc.sync()
     session.flush()
     return result
+
+
+def _archive(warc: WarcSink | None, record: CaptureRecord) -> WarcRef | None:
+    """Append the fetch's request and response records to the WARC file, if it had an answer."""
+    if warc is None or record.http_status is None or record.body is None:
+        return None
+    return warc.write(WarcFetch(
+        url=record.final_url, fetched_at=record.fetched_at, status=record.http_status,
+        headers=record.headers, body=record.body, method=record.method,
+        request_headers=record.request_headers, protocol=record.protocol,
+    ))
 
 
 def _store_one(
@@ -124,27 +169,48 @@ def _store_one(
     source: Source,
     run_id: int | None,
     result: BatchResult,
+    ref: WarcRef | None = None,
 ) -> None:
-    capture = _new_capture(raw, record, source, run_id)
+    capture = _new_capture(raw, record, source, run_id, ref)
     session.add(capture)
     result.captures += 1
     result.errors += record.error is not None
     url = canonical_url(record.url)
     document = session.scalar(select(Document).where(Document.url == url))
-    if record.extracted is not None and record.detection is not None and capture.sha256:
+    content = record.extracted is not None and record.detection is not None and capture.sha256
+    if content and not record.gone:
         if document is None:
             document = Document(
                 url=url, source=source, first_seen_at=record.fetched_at,
-                last_seen_at=record.fetched_at, status="live",
+                last_seen_at=record.fetched_at, status="new",
             )
             session.add(document)
             result.new_documents += 1
         document.last_seen_at = max(document.last_seen_at, record.fetched_at, key=_aware)
         session.flush()
         _attach_version(session, capture, document, record, result)
+        if document.status != "live":
+            result.restored += document.status == "removed"
+            _set_status(session, document, capture, "live", None, record.fetched_at)
     elif document is not None:
         capture.document = document
+        if record.gone and document.status == "live":
+            result.removed += 1
+            _set_status(session, document, capture, "removed", record.gone, record.fetched_at)
     session.flush()
+
+
+def _set_status(
+    session: Session, document: Document, capture: Capture, status: str, reason: str | None,
+    at: datetime,
+) -> None:
+    """Change a document's status and append the change to its status events."""
+    session.flush()
+    previous = None if document.status == "new" else document.status
+    session.add(StatusEvent(document_id=document.id, capture_id=capture.id, status=status,
+                            previous=previous, reason=reason, observed_at=at))
+    document.status = status
+    document.removed_at = at if status == "removed" else None
 
 
 def _aware(value: datetime) -> datetime:
@@ -153,7 +219,8 @@ def _aware(value: datetime) -> datetime:
 
 
 def _new_capture(
-    raw: RawStore, record: CaptureRecord, source: Source, run_id: int | None
+    raw: RawStore, record: CaptureRecord, source: Source, run_id: int | None,
+    ref: WarcRef | None = None,
 ) -> Capture:
     digest = path = None
     if record.body:
@@ -166,6 +233,13 @@ def _new_capture(
         headers=json.dumps(record.headers, ensure_ascii=False, sort_keys=True),
         content_type=record.content_type, charset=charset, sha256=digest, raw_path=path,
         size=len(record.body) if record.body is not None else None, error=record.error,
+        gone=record.gone, method=record.method,
+        request_headers=json.dumps(record.request_headers, ensure_ascii=False, sort_keys=True),
+        crawler=record.crawler, user_agent=record.user_agent, proxy=record.proxy,
+        warc_file=ref.file if ref else None, warc_record_id=ref.record_id if ref else None,
+        warc_offset=ref.offset if ref else None, warc_length=ref.length if ref else None,
+        archive_url=record.archive_url, archive_timestamp=record.archive_timestamp,
+        listing_meta=json.dumps(record.listing_meta, ensure_ascii=False, sort_keys=True),
     )
 
 
@@ -184,7 +258,18 @@ def _attach_version(
         session.flush()
         result.new_versions += 1
         result.new_hits += _add_hits(session, version, record.detection)
+        _add_fingerprint(session, version)
     capture.version_id = version.id
+
+
+def _add_fingerprint(session: Session, version: Version) -> None:
+    """Store the version's near-duplicate fingerprint and its band keys."""
+    signature = minhash(version.text)
+    if not signature:
+        return
+    version.fingerprint = to_hex(signature)
+    session.add_all(FingerprintBand(version_id=version.id, band=key)
+                    for key in band_keys(signature))
 
 
 def _new_version(capture: Capture, document: Document, record: CaptureRecord) -> Version:
@@ -198,8 +283,8 @@ def _new_version(capture: Capture, document: Document, record: CaptureRecord) ->
         doc_number=extracted.doc_number, language=detection.language,
         script=detection.script, text=extracted.text,
         page_starts=json.dumps(list(extracted.page_starts)), extractor=extracted.extractor,
-        lexicon_version=detection.lexicon_version, score=detection.score,
-        flagged=detection.flagged,
+        lexicon_version=detection.lexicon_version, segmenter=record.segmenter,
+        score=detection.score, flagged=detection.flagged,
     )
 
 

@@ -10,15 +10,19 @@ from sqlalchemy import Engine
 from db.engine import data_dir_for, open_database, session_scope
 from db.rawstore import RawStore
 from db.store import BatchResult, CaptureRecord, SourceInfo, ensure_source, finish_run, start_run
+from db.warc import WarcSink, warcinfo_fields
 
 
 class StoreWriter:
     """Owns the engine and raw store of one crawl; every call is one transaction."""
 
-    def __init__(self, engine: Engine, raw: RawStore, run_id: int) -> None:
+    def __init__(
+        self, engine: Engine, raw: RawStore, run_id: int, warc: WarcSink | None = None
+    ) -> None:
         self.engine = engine
         self.raw = raw
         self.run_id = run_id
+        self.warc = warc
         self.totals = BatchResult()
 
     @classmethod
@@ -30,14 +34,17 @@ class StoreWriter:
             if run_id is None:
                 run_id = start_run(session, [source.slug])
         url = engine.url.render_as_string(hide_password=False)
-        return cls(engine, RawStore(data_dir_for(url)), run_id)
+        data_dir = data_dir_for(url)
+        warc = WarcSink(data_dir, f"run-{run_id:05d}-{source.slug}",
+                        warcinfo_fields(run_id, source.slug, source.publisher))
+        return cls(engine, RawStore(data_dir), run_id, warc)
 
     def write(self, records: Sequence[CaptureRecord]) -> BatchResult:
         """Store one batch in one transaction."""
         from db.store import store_batch
 
         with session_scope(self.engine) as session:
-            result = store_batch(session, self.raw, records, self.run_id)
+            result = store_batch(session, self.raw, records, self.run_id, self.warc)
         self.totals.add(result)
         return result
 
@@ -47,7 +54,9 @@ class StoreWriter:
             finish_run(session, self.run_id, status, stats)
 
     def close(self) -> None:
-        """Release the engine's connections."""
+        """Close the WARC file and release the engine's connections."""
+        if self.warc is not None:
+            self.warc.close()
         self.engine.dispose()
 
 

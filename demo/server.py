@@ -15,6 +15,7 @@ Some government pages are GBK bytes deliberately labelled ``charset=utf-8``: tha
 from __future__ import annotations
 
 import argparse
+import hashlib
 import ipaddress
 import json
 import posixpath
@@ -120,8 +121,15 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client gave up (timeout or size limit): expected for the bad routes
 
     def _send(self, conf: dict[str, Any], body: bytes, send_body: bool) -> None:
-        """Send a 200 with the configured headers, streaming the body in chunks."""
+        """Send a 200 with the configured headers (or a 304 to a matching If-None-Match)."""
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self.send_response(HTTPStatus.OK)
+        self.send_header("ETag", etag)
         self.send_header("Content-Type", conf["Content-Type"])
         self.send_header("Content-Length", str(len(body)))
         for key, value in conf.items():

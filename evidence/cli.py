@@ -20,7 +20,14 @@ def _common(default: object) -> argparse.ArgumentParser:
 
 
 # Modules that add sub-commands: each has ``register(sub, common)``; order is help order.
-COMMAND_MODULES = ["evidence.commands"]
+COMMAND_MODULES = [
+    "evidence.commands",
+    "evidence.cmd_ops",
+    "evidence.cmd_evidence",
+    "evidence.cmd_desk",
+    "evidence.cmd_sources",
+    "evidence.cmd_eval",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +68,13 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `evidence` command."""
+    from evidence.config import ConfigError, apply_config_file
+
+    try:
+        apply_config_file()
+    except ConfigError as exc:
+        print(f"evidence: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     args = build_parser().parse_args(argv)
     return _run(args.func, args)
 

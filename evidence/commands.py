@@ -24,7 +24,9 @@ from evidence.errors import UserError
 CSV_FIELDS = [
     "id", "url", "title", "publisher", "origin", "doc_number", "published_at", "retrieved_at",
     "sha256", "raw_path", "sentence", "start", "end", "terms", "categories", "companies",
-    "score", "lexicon_version", "language", "source", "kind",
+    "score", "lexicon_version", "language", "source", "kind", "page", "archive_url",
+    "archive_timestamp",
+    "review_status", "reviewer", "reviewed_at", "review_note",
 ]
 
 
@@ -56,11 +58,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("demo", parents=[common], help="serve the bundled demo site and crawl it")
     p.add_argument("--top", type=int, default=5, help="how many top hits to print")
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8741 if free, else any)")
+    _crawl_options(p)
     p.set_defaults(func=demo)
 
     p = sub.add_parser("crawl", parents=[common], help="crawl sources into the database")
     p.add_argument("sources", nargs="*", help="source slugs (see `evidence sources`)")
     p.add_argument("--all", action="store_true", help="crawl every source")
+    _crawl_options(p)
     p.set_defaults(func=crawl)
 
     p = sub.add_parser("sources", parents=[common], help="list the source definitions")
@@ -87,8 +91,38 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=detect)
 
 
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+def _crawl_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--full", action="store_true",
+                        help="fetch every article again, not only those not yet stored")
+    parser.add_argument("--no-progress", dest="progress", action="store_false", default=None,
+                        help="no live progress display (the default when not on a terminal)")
+
+
+def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int) -> int:
+    """Crawl under the lock, write the morning report, print the summary."""
+    from evidence.cmd_ops import write_run_report
+    from evidence.crawl import run_crawl
+    from evidence.lock import EXIT_LOCKED, LockedError
+
+    try:
+        incremental = not args.full and os.environ.get("EVIDENCE_INCREMENTAL", "1") not in (
+            "0", "false", "no")
+        outcome = run_crawl(slugs, args.db, incremental=incremental, progress=args.progress)
+    except LockedError as exc:
+        print(f"evidence: {exc}; not starting a second one", file=sys.stderr)
+        return EXIT_LOCKED
+    if outcome.killed_runs:
+        print(f"note: run(s) {', '.join(map(str, outcome.killed_runs))} had been killed; "
+              "this run picks up what they did not store")
+    _print_summary(args.db, outcome.run_id, outcome.log_file, top=top)
+    md, _ = write_run_report(args.db, outcome.run_id)
+    print(f"Report: {md} (and .html)")
+    return 0 if outcome.status == "finished" else 1
+
+
+def console() -> Console:
+    """Return a console for tables: terminal width, or wide when output is piped."""
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 def _known_slugs(wanted: Iterable[str]) -> list[str]:
@@ -103,28 +137,21 @@ def _known_slugs(wanted: Iterable[str]) -> list[str]:
 
 def crawl(args: argparse.Namespace) -> int:
     """Crawl named sources (or --all) into the database and print a summary."""
-    from evidence.crawl import run_crawl
-
     if not args.sources and not args.all:
         raise UserError("name at least one source, or pass --all")
     slugs = _known_slugs([] if args.all else args.sources)
-    outcome = run_crawl(slugs, args.db)
-    _print_summary(args.db, outcome.run_id, outcome.log_file, top=5)
-    return 0 if outcome.status == "finished" else 1
+    return _run_and_report(slugs, args, top=5)
 
 
 def demo(args: argparse.Namespace) -> int:
     """Serve the bundled demo site on 127.0.0.1, crawl it and print what was found."""
     from demo.server import DemoServer
-    from evidence.crawl import run_crawl
 
     with DemoServer(port=_demo_port(args.port)) as server:
         os.environ["EVIDENCE_DEMO_URL"] = server.url
         slugs = [slug for slug in _known_slugs([]) if slug.startswith("demo-")]
         print(f"Demo site (invented content) at {server.url}; crawling {', '.join(slugs)} …")
-        outcome = run_crawl(slugs, args.db)
-    _print_summary(args.db, outcome.run_id, outcome.log_file, top=args.top)
-    return 0 if outcome.status == "finished" else 1
+        return _run_and_report(slugs, args, top=args.top)
 
 
 def _demo_port(wanted: int | None) -> int:
@@ -146,10 +173,10 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
     with session_scope(engine) as session:
         summary = run_summary(session, run_id)
         best = find_hits(session, HitFilter(limit=top))
-    out = _console()
+    out = console()
     out.print(f"\n[bold]Run {run_id}[/bold]: {summary.pages} pages fetched, "
-              f"{summary.documents_total} documents stored, "
-              f"{summary.flagged_documents} flagged, {summary.hits_total} hits")
+              f"{summary.new_documents} new documents ({summary.documents_total} in the "
+              f"database), {summary.flagged_documents} flagged, {summary.hits_total} hits")
     errors = ", ".join(f"{k} {v}" for k, v in summary.errors.items()) or "none"
     out.print(f"Errors (recorded, crawl went on): {sum(summary.errors.values())} — {errors}")
     cats = ", ".join(f"{k} {v}" for k, v in summary.hits_by_category.items()) or "none"
@@ -166,12 +193,32 @@ def sources(args: argparse.Namespace) -> int:
     """List every source definition."""
     from crawler.sources import load_sources
 
-    table = Table("slug", "kind", "publisher", "strategy", "min items", "file")
+    runs = _last_runs(args.db)
+    table = Table("slug", "kind", "strategy", "publisher", "last run", "items last run",
+                  "min items", "met minimum")
     for slug, src in sorted(load_sources().items()):
-        table.add_row(slug, src.kind, src.publisher, src.strategy,
-                      str(src.expect.min_items), src.path)
-    _console().print(table)
+        run = runs.get(slug)
+        met = "—" if run is None else ("yes" if run.items >= src.expect.min_items else "NO")
+        table.add_row(slug, src.kind, src.strategy, src.publisher,
+                      f"#{run.run_id} {run.started_at}" if run else "never",
+                      str(run.items) if run else "—", str(src.expect.min_items), met)
+    console().print(table)
     return 0
+
+
+def _last_runs(db: str | None) -> dict[str, Any]:
+    """Return each source's last run from the database (none when there is no database yet)."""
+    from db.errors import StorageError
+    from db.queries import source_last_runs
+
+    try:
+        engine = open_database(db, create=False)
+    except StorageError:
+        return {}
+    with session_scope(engine) as session:
+        runs = source_last_runs(session)
+    engine.dispose()
+    return runs
 
 
 def _filter(args: argparse.Namespace) -> HitFilter:
@@ -205,8 +252,8 @@ def _hits_table(found: list[HitView]) -> None:
     for hit in found:
         table.add_row(str(hit.id), f"{hit.score:.1f}", hit.published_at or "",
                       hit.publisher or "", ", ".join(hit.categories), hit.sentence)
-    _console().print(table)
-    _console().print(f"{len(found)} hits")
+    console().print(table)
+    console().print(f"{len(found)} hits")
 
 
 def _flat(hit: HitView) -> dict[str, Any]:
@@ -233,7 +280,7 @@ def show(args: argparse.Namespace) -> int:
             raise UserError(f"no hit with id {args.hit_id}")
         text = version_text(session, hit.version_id)
     before, sentence, after = context(text, hit.start, hit.end)
-    out = _console()
+    out = console()
     out.print(f"[bold]Hit {hit.id}[/bold]  score {hit.score:.1f}  "
               f"terms: {', '.join(hit.terms)}  categories: {', '.join(hit.categories)}")
     out.print(f"{hit.title or '(untitled)'} — {hit.publisher} — {hit.published_at or 'n.d.'}",

@@ -187,6 +187,7 @@ class StoreStage:
             self.stats.inc_value("evidence/new_documents", result.new_documents)
             self.stats.inc_value("evidence/new_versions", result.new_versions)
             self.stats.inc_value("evidence/new_hits", result.new_hits)
+            self.stats.inc_value("evidence/removed_documents", result.removed)
 
     async def _run(self, func: Any, *args: Any) -> Any:
         loop = asyncio.get_running_loop()

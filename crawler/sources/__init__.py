@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,7 +19,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SOURCES_DIR = Path(__file__).resolve().parent
-STRATEGIES = ("listing",)
+# a source file on disk, or inside the zipped egg Scrapyd runs (zipfile.Path reads alike)
+SourcePath = Path | zipfile.Path
+STRATEGIES = ("listing", "paged_listing", "search_api", "filings", "web_archive")
+Strategy = Literal["listing", "paged_listing", "search_api", "filings", "web_archive"]
 KINDS = ("state_media", "government", "company")
 
 # "${EVIDENCE_DEMO_URL:-http://127.0.0.1:8741}" -> the variable's value, else the default
@@ -48,12 +55,36 @@ class LinkRule(_Strict):
         return self
 
 
+class Pagination(_Strict):
+    """Listing pages addressed by number, as CMS platforms generate them.
+
+    TRS: index.html, index_1.html, index_2.html ... (``template: "index_{n}.html", first: 1``);
+    the page count is in a script call such as ``createPageHTML(12, 0, "index", "html")``.
+    """
+
+    template: str = Field(pattern=r"\{n\}")
+    first: int = Field(default=1, ge=0)
+    count_pattern: str | None = None  # regex whose group 1 is the number of listing pages
+
+    @field_validator("count_pattern")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"count_pattern is not a valid regex: {exc}") from exc
+        return value
+
+
 class Links(_Strict):
     """Article links and pagination of listing pages."""
 
     article: LinkRule
     next_page: LinkRule | None = None
     max_pages: int = Field(default=50, ge=1)
+    pagination: Pagination | None = None  # paged_listing: numbered listing pages
+    attachment: LinkRule | None = None  # PDF/DOC/... linked from an article, captured too
 
 
 class Politeness(_Strict):
@@ -81,6 +112,95 @@ class Selectors(_Strict):
     publisher: str | None = None
 
 
+class TermRule(_Strict):
+    """Which lexicon terms a keyword search iterates (the seed terms), plus extra ones."""
+
+    categories: list[str] = Field(default_factory=list)
+    min_weight: float = 0.0
+    language: str | None = "zh"
+    limit: int = Field(default=12, ge=1)
+    extra: list[str] = Field(default_factory=list)
+
+
+class Windows(_Strict):
+    """Date windows a search or filing query is split into (``until`` empty: today)."""
+
+    since: date
+    until: date | None = None
+    months: int = Field(default=12, ge=1, le=240)
+
+
+class Api(_Strict):
+    """A JSON(P) search or feed endpoint: request template and where results sit in the answer.
+
+    Templates may use {term}, {page}, {start}, {end} (YYYY-MM-DD), {start_compact},
+    {end_compact} (YYYYMMDD), {start_ms}, {end_ms} (epoch milliseconds, Beijing time).
+    """
+
+    url: str = Field(pattern=r"^https?://")
+    method: Literal["GET", "POST"] = "GET"
+    body: Literal["query", "form", "json"] = "query"
+    params: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict)
+    jsonp: bool = False
+    results: str = Field(min_length=1)  # dotted path to the list of results
+    url_field: str = "url"
+    fields: dict[str, str] = Field(default_factory=dict)  # listing_meta name -> result field
+    date_field: str | None = None
+    date_format: str = "%Y-%m-%d %H:%M:%S"  # or "epoch_ms"
+    total_pages: str | None = None  # dotted path to the page count
+    total_items: str | None = None  # dotted path to the result count (with page_size)
+    page_size: int = Field(default=10, ge=1)
+    first_page: int = Field(default=1, ge=0)
+    max_pages: int = Field(default=10, ge=1)
+    terms: TermRule | None = None
+    windows: Windows | None = None
+
+
+class FilingCompany(_Strict):
+    """A listed company whose filings are fetched."""
+
+    code: str = Field(pattern=r"^\d{4,6}$")
+    name: str = ""
+
+
+class Filings(_Strict):
+    """Exchange announcement filings (cninfo for Shenzhen/Shanghai, HKEX) by stock code."""
+
+    exchange: Literal["cninfo", "hkex"]
+    companies: list[FilingCompany] = Field(default_factory=list)
+    from_lexicon: bool = False  # add every lexicon company with an A-share stock code
+    categories: list[str] = Field(default_factory=list)
+    title_pattern: str = Field(min_length=1)
+    exclude_pattern: str | None = None
+    windows: Windows
+    page_size: int = Field(default=30, ge=1, le=100)
+    max_pages: int = Field(default=20, ge=1)
+
+
+class Archive(_Strict):
+    """Wayback Machine CDX captures of URL prefixes or known (deleted) URLs in a date range."""
+
+    cdx: str = "https://web.archive.org/cdx/search/cdx"
+    replay: str = "https://web.archive.org/web/{timestamp}id_/{original}"
+    prefixes: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    urls_file: str | None = None  # one URL a line, relative to the source file
+    since: date
+    until: date | None = None
+    mimetypes: list[str] = Field(default_factory=lambda: ["text/html", "application/pdf"])
+    page_size: int = Field(default=500, ge=1, le=10000)
+
+    @model_validator(mode="after")
+    def _needs_targets(self) -> Archive:
+        if not (self.prefixes or self.urls or self.urls_file):
+            raise ValueError("give prefixes, urls or urls_file")
+        return self
+
+
+_STRATEGY_BLOCK = {"search_api": "api", "filings": "filings", "web_archive": "archive"}
+
+
 class SourceConfig(_Strict):
     """One validated source definition."""
 
@@ -88,14 +208,29 @@ class SourceConfig(_Strict):
     publisher: str = Field(min_length=1)
     kind: Literal["state_media", "government", "company"]
     language: str = Field(pattern=r"^[a-z]{2}(-[A-Za-z]+)?$")
-    strategy: Literal["listing"] = "listing"
+    strategy: Strategy = "listing"
+    platform: str | None = None  # CMS preset applied on load (crawler/spiders/platforms.py)
     start_urls: list[str] = Field(min_length=1)
     links: Links
     encoding: str | None = None
     selectors: Selectors = Selectors()
     politeness: Politeness = Politeness()
     expect: Expect = Expect()
+    # re-fetch stored pages with hits when their last fetch is older than this (changes, removals)
+    recheck_days: float = Field(default=7.0, ge=0)
+    api: Api | None = None
+    filings: Filings | None = None
+    archive: Archive | None = None
     path: str = ""
+
+    @model_validator(mode="after")
+    def _strategy_block(self) -> SourceConfig:
+        block = _STRATEGY_BLOCK.get(self.strategy)
+        if block and getattr(self, block) is None:
+            raise ValueError(f"strategy {self.strategy} needs a {block}: block")
+        if self.strategy == "paged_listing" and self.links.pagination is None:
+            raise ValueError("strategy paged_listing needs links.pagination")
+        return self
 
     @field_validator("start_urls")
     @classmethod
@@ -139,7 +274,7 @@ def _describe(exc: ValidationError) -> str:
     return f"field {field}: {first['msg']}"
 
 
-def load_source(path: Path) -> SourceConfig:
+def load_source(path: SourcePath) -> SourceConfig:
     """Load and validate one source file; raise SourceError naming file and field."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -149,21 +284,63 @@ def load_source(path: Path) -> SourceConfig:
         raise SourceError(f"{path}: expected a mapping of fields, got {type(raw).__name__}")
     raw = _expand_env(raw)
     raw.setdefault("slug", path.stem)
+    if isinstance(raw.get("platform"), str):
+        from crawler.spiders.platforms import PlatformError, apply_platform
+
+        try:
+            raw = apply_platform(raw)
+        except PlatformError as exc:
+            raise SourceError(f"{path}: field platform: {exc}") from exc
     raw["path"] = str(path)
+    _inline_urls_file(raw, path)
     try:
         source = SourceConfig.model_validate(raw)
     except ValidationError as exc:
         raise SourceError(f"{path}: {_describe(exc)}") from exc
-    folder = path.parent.name
+    folder = Path(str(path)).parent.name
     if folder in KINDS and folder != source.kind:
         raise SourceError(f"{path}: field kind: {source.kind!r} but the file is in {folder}/")
     return source
 
 
-def source_files(root: Path | None = None) -> list[Path]:
-    """Return every source file under ``root`` (default: the bundled sources)."""
-    root = root or Path(os.environ.get("EVIDENCE_SOURCES_DIR") or SOURCES_DIR)
-    return sorted(p for p in root.rglob("*.yml") if not p.name.startswith("_"))
+def _inline_urls_file(raw: dict[str, Any], path: SourcePath) -> None:
+    """Read archive.urls_file (beside the source file) into archive.urls, also inside a zip."""
+    archive = raw.get("archive")
+    if not isinstance(archive, dict) or not archive.get("urls_file"):
+        return
+    listed = path.parent / str(archive["urls_file"])  # type: ignore[operator]
+    try:
+        lines = listed.read_text(encoding="utf-8").splitlines()
+    except (OSError, KeyError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path}: field archive.urls_file: cannot read {listed}: {exc}") from exc
+    urls = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    archive["urls"] = [*archive.get("urls", []), *urls]
+    archive["urls_file"] = None
+
+
+def _bundled_sources() -> SourcePath:
+    """The bundled sources folder: SOURCES_DIR in a checkout, a folder in a zipped egg."""
+    root = resources.files(__name__)
+    return root if isinstance(root, zipfile.Path) else SOURCES_DIR
+
+
+def _yml_files(folder: SourcePath) -> Iterator[SourcePath]:
+    """Every *.yml file below ``folder``, none if it is missing (zipfile.Path has no rglob)."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _yml_files(entry)
+        elif entry.name.endswith(".yml"):
+            yield entry
+
+
+def source_files(root: Path | None = None) -> list[SourcePath]:
+    """Return every source file under ``root`` (default: $EVIDENCE_SOURCES_DIR or the bundled)."""
+    folder = os.environ.get("EVIDENCE_SOURCES_DIR")
+    base = root or (Path(folder) if folder else _bundled_sources())
+    found = (p for p in _yml_files(base) if not p.name.startswith("_"))
+    return sorted(found, key=lambda p: Path(str(p)).parts)
 
 
 def load_sources(root: Path | None = None) -> dict[str, SourceConfig]:

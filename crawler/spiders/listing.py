@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -22,6 +24,46 @@ def _headers_dict(response: Response) -> dict[str, list[str]]:
         key.decode("latin-1"): [v.decode("latin-1") for v in values]
         for key, values in response.headers.items()
     }
+
+
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+
+def request_facts(request: Request) -> dict[str, Any]:
+    """Return the method, headers (credentials dropped), user agent and proxy of a request."""
+    headers = {
+        key.decode("latin-1"): [v.decode("latin-1") for v in values]
+        for key, values in request.headers.items()
+        if key.decode("latin-1").lower() not in _SECRET_HEADERS
+    }
+    agent = request.headers.get(b"User-Agent")
+    return {
+        "method": request.method, "request_headers": headers,
+        "user_agent": agent.decode("latin-1") if agent else None,
+        "proxy": redact_proxy(request.meta.get("proxy")),
+    }
+
+
+def redact_proxy(proxy: str | None) -> str | None:
+    """Return a proxy URL without its user name and password."""
+    if not proxy:
+        return None
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+@lru_cache(maxsize=1)
+def crawler_id() -> str:
+    """Return the name and versions of this crawler, e.g. evidence-pipeline/0.1.0 scrapy/2.19.0."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ours = version("evidence-pipeline")
+    except PackageNotFoundError:
+        ours = "unknown"
+    return f"evidence-pipeline/{ours} scrapy/{scrapy.__version__}"
 
 
 def failure_reason(failure: Failure) -> str:
@@ -62,9 +104,51 @@ class ListingSpider(scrapy.Spider):
         settings.set("AUTOTHROTTLE_TARGET_CONCURRENCY", manners.concurrency, priority="spider")
 
     async def start(self) -> AsyncIterator[Request]:
-        """Request every start (listing) URL."""
+        """Request every start (listing) URL, then the known pages to check again."""
         for url in self.source.start_urls:
             yield self._request(url, self.parse_listing, page=1)
+        for target in self.pages_to_recheck():
+            yield self._recheck_request(target)
+
+    def _recheck_request(self, target: Any) -> Request:
+        """A conditional GET: an unchanged page answers 304 and costs no body."""
+        request = self._request(target.url, self.parse_article, recheck=True)
+        request.meta["handle_httpstatus_list"] = [304, *_ERROR_STATUSES]
+        if target.etag:
+            request.headers["If-None-Match"] = target.etag
+        if target.last_modified:
+            request.headers["If-Modified-Since"] = target.last_modified
+        return request
+
+    def pages_to_recheck(self) -> list[Any]:
+        """Return this source's stored pages with hits whose last fetch is older than the cadence.
+
+        A page deleted after being cited is usually also dropped from its listing, so only a
+        direct re-fetch can see the removal. The cadence is the source's ``recheck_days``
+        (EVIDENCE_RECHECK_DAYS overrides it for every source; 0 re-checks on every crawl).
+        """
+        from db.engine import open_database, session_scope
+        from db.errors import StorageError
+        from db.history import documents_to_recheck
+
+        try:
+            engine = open_database(self.settings.get("EVIDENCE_DB"), create=False)
+        except StorageError:
+            return []  # no database yet: nothing known to re-check
+        try:
+            with session_scope(engine) as session:
+                return documents_to_recheck(session, self.source.slug, self._recheck_due())
+        finally:
+            engine.dispose()
+
+    def _recheck_due(self) -> datetime:
+        """Pages last fetched before this moment are due for a re-check."""
+        from datetime import timedelta
+
+        days = self.settings.getfloat("EVIDENCE_RECHECK_DAYS", -1)
+        if days < 0:
+            days = self.source.recheck_days
+        return datetime.now(UTC) - timedelta(days=days)
 
     def _request(self, url: str, callback: Any, **meta: Any) -> Request:
         # 4xx/5xx reach the callbacks to be recorded; redirects are still followed
@@ -103,7 +187,8 @@ class ListingSpider(scrapy.Spider):
             self.crawler.stats.inc_value("evidence/ignored_requests")
             return
         kind = "listing" if request.callback == self.parse_listing else "article"
-        yield self._item(request.url, request.url, kind=kind, error=failure_reason(failure))
+        yield self._item(request.url, request.url, kind=kind, error=failure_reason(failure),
+                         **request_facts(request))
 
     def _links(self, response: TextResponse, rule: LinkRule) -> list[str]:
         """Return absolute, de-duplicated hrefs selected by a link rule, in page order."""
@@ -118,7 +203,9 @@ class ListingSpider(scrapy.Spider):
         return list(seen)
 
     def _capture(self, response: Response, kind: str) -> CaptureItem:
-        error = None if 200 <= response.status < 300 else f"http_{response.status}"
+        # 304 answers a re-check's conditional GET: seen again, unchanged, not an error
+        ok = 200 <= response.status < 300 or response.status == 304
+        error = None if ok else f"http_{response.status}"
         content_type = response.headers.get(b"Content-Type")
         redirects = response.meta.get("redirect_urls") or [response.url]
         return self._item(
@@ -126,6 +213,8 @@ class ListingSpider(scrapy.Spider):
             kind=kind, error=error, http_status=response.status,
             headers=_headers_dict(response), body=response.body,
             content_type=content_type.decode("latin-1") if content_type else None,
+            protocol=response.protocol,
+            **(request_facts(response.request) if response.request is not None else {}),
         )
 
     def _item(self, url: str, final_url: str, **fields: Any) -> CaptureItem:
@@ -133,13 +222,21 @@ class ListingSpider(scrapy.Spider):
             source=self.source.slug, url=url, final_url=final_url,
             fetched_at=datetime.now(UTC), publisher=self.source.publisher,
             source_language=self.source.language, encoding_override=self.source.encoding,
-            selectors=self.source.selector_map(), **fields,
+            selectors=self.source.selector_map(), crawler=crawler_id(), **fields,
         )
 
 
 def spider_for(source: SourceConfig) -> type[ListingSpider]:
     """Build the spider class of one source (one strategy class per crawl strategy)."""
-    strategies: dict[str, type[ListingSpider]] = {"listing": ListingSpider}
+    from crawler.spiders.filings import FilingsSpider  # they subclass ListingSpider
+    from crawler.spiders.paged import PagedListingSpider
+    from crawler.spiders.search_api import SearchApiSpider
+    from crawler.spiders.web_archive import WebArchiveSpider
+
+    strategies: dict[str, type[ListingSpider]] = {
+        "listing": ListingSpider, "paged_listing": PagedListingSpider,
+        "search_api": SearchApiSpider, "filings": FilingsSpider, "web_archive": WebArchiveSpider,
+    }
     base = strategies[source.strategy]
     class_name = "".join(part.title() for part in source.slug.split("-")) + "Spider"
     return type(class_name, (base,), {"name": source.slug, "source": source})

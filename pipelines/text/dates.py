@@ -39,7 +39,9 @@ _DATE = re.compile(
     r"|\b" + _MONTH.format("m3") + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{4})(?!\d)"
     r"|(?<!\d)(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+"
     + _MONTH.format("m4")
-    + r",?\s+(?P<y4>\d{4})(?!\d)",
+    + r",?\s+(?P<y4>\d{4})(?!\d)"
+    # news.cn splits the date over spans: <span class="year">2023</span> <span>05/10</span>
+    r"|(?<![\d/])(?P<y5>\d{4})\s+(?P<m5>\d{1,2})\s*/\s*(?P<d5>\d{1,2})(?![\d/])",
     re.IGNORECASE,
 )
 
@@ -62,7 +64,7 @@ _RANK = {label: rank for rank, group in enumerate(_LABELS) for label in group}
 
 def _to_date(match: re.Match[str]) -> date | None:
     """Build a date from whichever alternative of ``_DATE`` matched, if it is plausible."""
-    for i in "1234":
+    for i in "12345":
         year = match.group(f"y{i}")
         if year:
             month = match.group(f"m{i}")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
-from pipelines.text.flag import Match, Matcher, find_figures
+from pipelines.text.flag import Match, Matcher, accept, has_figure
 from pipelines.text.language import detect_language, detect_script
 from pipelines.text.lexicon import (
     COMPANY,
     COUNTER,
+    ELSEWHERE,
     FIGURE,
     LABOUR_CATEGORIES,
     PLACE,
@@ -19,16 +21,24 @@ from pipelines.text.lexicon import (
 )
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.score import (
+    ELSEWHERE as ELSEWHERE_CONTEXT,
+)
+from pipelines.text.score import (
+    UNPLACED,
+    XINJIANG,
     SentenceEvidence,
     document_score,
     is_flagged,
     sentence_score,
 )
 from pipelines.text.segment import Segmentation, Segmenter
-from pipelines.text.sentences import split_sentences
+from pipelines.text.sentences import looks_like_navigation, split_sentences
 from pipelines.text.types import Detection, Hit
 
 _LABOUR = frozenset(LABOUR_CATEGORIES)
+_XINJIANG = frozenset((PLACE, COMPANY))
+_ELSEWHERE = frozenset((ELSEWHERE,))
+_COUNTER = frozenset((COUNTER,))
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,12 @@ class Prepared:
     normalised: str  # width-folded, simplified, lower-cased (offsets = those of ``text``)
     language: str
     script: str
-    sentences: tuple[tuple[int, int], ...]  # spans of ``text``
+
+    @cached_property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        """Spans of ``text``'s sentences, split on first use (a page without labour-term
+        candidates never needs them)."""
+        return tuple(split_sentences(self.text))
 
 
 @dataclass(frozen=True)
@@ -89,28 +104,43 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _group(
-    spans: Sequence[tuple[int, int]], matches: list[Match], figures: list[tuple[int, int]]
-) -> list[_Sentence]:
-    """Matches and figures assigned to the sentence containing their start."""
+Buckets = dict[int, tuple[list[Match], list[Match]]]
+
+
+def _bucket(
+    spans: Sequence[tuple[int, int]], chinese: list[Match], english: list[Match]
+) -> Buckets:
+    """Candidates by the index of the sentence containing their start (Chinese, English)."""
     starts = [start for start, _ in spans]
-    buckets: list[list[Match]] = [[] for _ in spans]
-    has_figure = [False] * len(spans)
+    buckets: Buckets = {}
+    for side, matches in enumerate((chinese, english)):
+        for match in matches:
+            i = bisect.bisect_right(starts, match.start) - 1
+            if i >= 0 and match.start < spans[i][1]:
+                buckets.setdefault(i, ([], []))[side].append(match)
+    return buckets
 
-    def index(offset: int) -> int:
-        position = bisect.bisect_right(starts, offset) - 1
-        return position if position >= 0 and offset < spans[position][1] else -1
 
-    for match in matches:
-        if (i := index(match.start)) >= 0:
-            buckets[i].append(match)
-    for start, _ in figures:
-        if (i := index(start)) >= 0:
-            has_figure[i] = True
-    return [
-        _Sentence(span[0], span[1], tuple(bucket), figure)
-        for span, bucket, figure in zip(spans, buckets, has_figure, strict=True)
-    ]
+def _in_any(offset: int, sentences: list[_Sentence]) -> bool:
+    """Whether ``offset`` falls inside one of ``sentences``."""
+    return any(s.start <= offset < s.end for s in sentences)
+
+
+def _first_accepted(
+    buckets: Buckets, categories: frozenset[str], segmentation: Segmentation, length: int
+) -> bool:
+    """Whether any sentence has an accepted match in ``categories`` (stops at the first)."""
+    for i in sorted(buckets):
+        chinese, english = buckets[i]
+        maybe = _has(chinese, categories) or _has(english, categories)
+        if maybe and _has(accept(chinese, english, segmentation, length), categories):
+            return True
+    return False
+
+
+def _has(matches: Iterable[Match], categories: frozenset[str]) -> bool:
+    """Whether any match belongs to one of ``categories``."""
+    return any(match.entry.category in categories for match in matches)
 
 
 class Detector:
@@ -133,27 +163,35 @@ class Detector:
             normalised=fold_for_matching(text),
             language=_language_hint(language) or detect_language(text),
             script=detect_script(text),
-            sentences=tuple(split_sentences(text)),
         )
 
     def segment(self, prepared: Prepared) -> Segmentation:
         """A lazy segmentation of the normalised text, by the original text's sentences."""
-        return Segmentation(prepared.normalised, self._segmenter, list(prepared.sentences))
+        return Segmentation(prepared.normalised, self._segmenter, lambda: prepared.sentences)
 
     def flag(self, prepared: Prepared, segmentation: Segmentation) -> Detection:
-        """Match, score and (if flagged) list the hit sentences of a prepared document."""
-        matches = self._matcher.find(prepared.normalised, segmentation)
-        figures = find_figures(prepared.normalised)
-        sentences = _group(prepared.sentences, matches, figures)
-        xinjiang = any(m.entry.category in (PLACE, COMPANY) for m in matches)
-        scored = [
-            (sentence, sentence_score(_evidence(sentence, xinjiang)))
-            for sentence in sentences
-            if any(m.entry.category in _LABOUR for m in sentence.matches)
-        ]
-        score = document_score((s for _, s in scored), xinjiang)
+        """Match, score and (if flagged) list the hit sentences of a prepared document.
+
+        Only sentences with a labour-term candidate are segmented (and, for the Xinjiang
+        context, the first sentence that yields a place or company): a page without labour
+        vocabulary costs one automaton pass and no jieba call.
+        """
+        text, normalised = prepared.text, prepared.normalised
+        candidates = self._matcher.labour_candidates(normalised)
+        sentences: list[_Sentence] = []
+        buckets: Buckets = {}
+        if candidates is not None:
+            buckets = _bucket(prepared.sentences, *candidates)
+            sentences = self._labour_sentences(prepared, buckets, segmentation)
+        context, counters = UNPLACED, 0.0
+        if sentences:
+            context = self._context(buckets, sentences, segmentation, len(normalised))
+            counters = self._other_counters(buckets, sentences, segmentation, len(normalised))
+        xinjiang = context == XINJIANG
+        scored = [(s, sentence_score(_evidence(s, xinjiang))) for s in sentences]
+        score = document_score((value for _, value in scored), context, [counters])
         flagged = is_flagged(score)
-        hits = tuple(self._hit(prepared.text, s, value) for s, value in scored) if flagged else ()
+        hits = tuple(self._hit(text, s, value) for s, value in scored) if flagged else ()
         return Detection(
             language=prepared.language,
             script=prepared.script,
@@ -162,6 +200,50 @@ class Detector:
             lexicon_version=self.lexicon.version,
             hits=hits,
         )
+
+    def _labour_sentences(
+        self, prepared: Prepared, buckets: Buckets, segmentation: Segmentation
+    ) -> list[_Sentence]:
+        """The sentences whose accepted matches include a labour term, in text order."""
+        normalised, found = prepared.normalised, []
+        for i in sorted(buckets):
+            chinese, english = buckets[i]
+            if not _has(chinese, _LABOUR) and not _has(english, _LABOUR):
+                continue
+            start, end = prepared.sentences[i]
+            if looks_like_navigation(prepared.text[start:end]):
+                continue
+            matches = accept(chinese, english, segmentation, len(normalised))
+            if _has(matches, _LABOUR):
+                figure = has_figure(normalised, start, end)
+                found.append(_Sentence(start, end, tuple(matches), figure))
+        return found
+
+    def _context(
+        self, buckets: Buckets, sentences: list[_Sentence], segmentation: Segmentation, length: int
+    ) -> str:
+        """XINJIANG if an accepted Xinjiang place or company appears, else ELSEWHERE/UNPLACED."""
+        if any(_has(s.matches, _XINJIANG) for s in sentences):
+            return XINJIANG
+        if _first_accepted(buckets, _XINJIANG, segmentation, length):
+            return XINJIANG
+        if _first_accepted(buckets, _ELSEWHERE, segmentation, length):
+            return ELSEWHERE_CONTEXT
+        return UNPLACED
+
+    def _other_counters(
+        self, buckets: Buckets, sentences: list[_Sentence], segmentation: Segmentation, length: int
+    ) -> float:
+        """Sum of the distinct trap-marker weights outside the labour sentences."""
+        weights: dict[str, float] = {}
+        for i in sorted(buckets):
+            chinese, english = buckets[i]
+            if not (_has(chinese, _COUNTER) or _has(english, _COUNTER)):
+                continue
+            for match in accept(chinese, english, segmentation, length):
+                if match.entry.category == COUNTER and not _in_any(match.start, sentences):
+                    weights[match.entry.canonical] = match.entry.weight
+        return sum(weights.values())
 
     def detect(self, text: str, language: str | None = None) -> Detection:
         """Prepare, segment and flag ``text``."""

@@ -133,8 +133,10 @@ def _trafilatura(html: str, url: str) -> Any:
     import trafilatura
 
     try:
+        # no extensive date search: its year-only guesses ("2023-01-01") are worse than none
         return trafilatura.bare_extraction(
-            html, url=url, include_comments=False, favor_recall=True, with_metadata=True
+            html, url=url, include_comments=False, favor_recall=True, with_metadata=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # a trafilatura bug on one odd page must not lose it: bs4 takes over
         return None
@@ -234,7 +236,9 @@ def _published_at(
     soup: BeautifulSoup, page_text: str, doc: Any, date_css: str | None
 ) -> date | None:
     """Return the date: selector > <meta> PubDate > labelled page date > trafilatura."""
-    selected = _selected_text(soup, date_css)
+    # spaces between elements: "<em>05</em>/<em>10</em><span>10:15</span>" must not glue
+    tags = soup.select(date_css) if date_css else []
+    selected = " ".join(tag.get_text(" ", strip=True) for tag in tags)
     if selected:
         found = find_labelled_date(selected)
         if found:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
-from pipelines.text.lexicon import COMPANY, Lexicon
+from pipelines.text.lexicon import COMPANY, GAP, LABOUR_CATEGORIES, Lexicon
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.segment import Segmentation
 
@@ -22,6 +23,20 @@ EN_FIGURE = re.compile(
 )
 
 
+LABOUR = frozenset(LABOUR_CATEGORIES)
+ZH_GAP = r"[^。！？；，、,.!?;:：\s]{1,12}?"  # 转移到…就业: a destination, no punctuation
+EN_GAP = r"\s+(?:[\w'’,-]+\s+){0,4}?"  # transferred … workers: at most four words between
+
+
+def gap_pattern(spelling: str, language: str) -> re.Pattern[str]:
+    """The regex of a folded spelling with one GAP (see the lexicon README)."""
+    left, right = (f"(?P<{name}>{re.escape(side.strip())})"
+                   for name, side in zip("lr", spelling.split(GAP), strict=True))
+    if language == "zh":
+        return re.compile(left + ZH_GAP + right)
+    return re.compile(r"(?<![\w-])" + left + EN_GAP + right + r"(?![\w-])")
+
+
 @dataclass(frozen=True)
 class Entry:
     """What a matched spelling stands for."""
@@ -31,13 +46,19 @@ class Entry:
     weight: float  # term weight; for companies 1.0 if tied to transfers else 0.5
 
 
-@dataclass(frozen=True)
-class Match:
-    """One accepted match in the normalised text."""
+class Match(NamedTuple):
+    """One match in the normalised text (a named tuple: millions are made per reprocess)."""
 
     start: int
     end: int
     entry: Entry
+    gap: tuple[int, int] = (0, 0)  # for a spelling with a GAP: the span the gap covered
+
+    def anchors(self) -> tuple[tuple[int, int], ...]:
+        """The spans this match claims: all of it, or the two sides of its gap."""
+        if self.gap == (0, 0):
+            return ((self.start, self.end),)
+        return (self.start, self.gap[0]), (self.gap[1], self.end)
 
 
 def _is_word_char(char: str) -> bool:
@@ -70,15 +91,52 @@ def _scan(automaton: ahocorasick.Automaton, text: str) -> Iterator[Match]:
         yield Match(last - length + 1, last + 1, entry)
 
 
+_LATIN = re.compile("[a-z]")  # English spellings (stock codes are matched with the Chinese ones)
+
+
+class Gap(NamedTuple):
+    """A spelling with a gap: its first word (a cheap pre-check), its regex and its entry."""
+
+    left: str
+    pattern: re.Pattern[str]
+    entry: Entry
+
+
+def _any_match(automaton: ahocorasick.Automaton, text: str) -> bool:
+    """Whether the automaton matches anywhere in ``text`` (stops at the first match)."""
+    return next(automaton.iter(text), None) is not None
+
+
+def _scan_gaps(gaps: list[Gap], text: str) -> list[Match]:
+    """Matches of the spellings with a gap."""
+    return [
+        Match(m.start(), m.end(), gap.entry, (m.end("l"), m.start("r")))
+        for gap in gaps
+        if gap.left in text
+        for m in gap.pattern.finditer(text)
+    ]
+
+
 def keep_longest(matches: list[Match], length: int) -> list[Match]:
-    """Non-overlapping matches, longest first (ties: earliest), returned in text order."""
+    """Non-overlapping matches, longest first (ties: earliest), returned in text order.
+
+    A match with a gap claims only its two sides, so a place inside the gap (转移到[阿克苏]…就业)
+    is kept too.
+    """
     taken = bytearray(length)
     kept: list[Match] = []
-    for match in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
-        if not any(taken[match.start : match.end]):
-            taken[match.start : match.end] = b"\x01" * (match.end - match.start)
+    for match in sorted(matches, key=_claim_order):
+        anchors = match.anchors()
+        if not any(any(taken[start:end]) for start, end in anchors):
+            for start, end in anchors:
+                taken[start:end] = b"\x01" * (end - start)
             kept.append(match)
     return sorted(kept, key=lambda m: m.start)
+
+
+def _claim_order(match: Match) -> tuple[int, int]:
+    """Longest claimed length first, then earliest."""
+    return -sum(end - start for start, end in match.anchors()), match.start
 
 
 def find_figures(normalised: str) -> list[tuple[int, int]]:
@@ -88,37 +146,93 @@ def find_figures(normalised: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def has_figure(normalised: str, start: int, end: int) -> bool:
+    """Whether a figure (as in ``find_figures``) starts and ends within [start, end)."""
+    zh = ZH_FIGURE.search(normalised, start, end)
+    return bool(zh or EN_FIGURE.search(normalised, start, end))
+
+
 class Matcher:
     """Two automata (Chinese on simplified text, English on lower-cased text), built once."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         zh: dict[str, Entry] = {}
         en: dict[str, Entry] = {}
+        gaps: dict[str, list[Gap]] = {"zh": [], "en": []}
         for term in lexicon.terms:
             entry = Entry(term.term, term.category, term.weight)
             target = zh if term.language == "zh" else en
-            for spelling in (term.term, *term.variants):
-                target.setdefault(fold_for_matching(spelling), entry)
+            for spelling in map(fold_for_matching, (term.term, *term.variants)):
+                if GAP in spelling:
+                    left = spelling.split(GAP)[0].strip()
+                    gaps[term.language].append(
+                        Gap(left, gap_pattern(spelling, term.language), entry))
+                else:
+                    target.setdefault(spelling, entry)
         for company in lexicon.companies:
             entry = Entry(company.name, COMPANY, 1.0 if company.tied_to_transfers else 0.5)
-            for spelling in (company.name, *company.aliases):
+            for spelling in (company.name, *company.aliases, *company.stock_codes):
                 zh.setdefault(fold_for_matching(spelling), entry)
-            for spelling in (*company.english, *company.stock_codes):
+            for spelling in company.english:
                 en.setdefault(fold_for_matching(spelling), entry)
-        self.zh_keys = frozenset(zh)
+        # stock codes ride in the Chinese automaton (one pass) but are checked like English
+        # words, not by jieba, and are not jieba user words ("编号1002532" is no 002532)
+        self._codes = frozenset(fold_for_matching(c) for co in lexicon.companies
+                                for c in co.stock_codes)
+        self.zh_keys = frozenset(zh) - self._codes
         self._zh = _automaton(zh)
+        self._zh_labour = _automaton({k: e for k, e in zh.items() if e.category in LABOUR})
         self._en = _automaton(en)
+        self._zh_gaps, self._en_gaps = gaps["zh"], gaps["en"]
 
-    def find(self, normalised: str, segmentation: Segmentation) -> list[Match]:
-        """Accepted matches in text order: word-bounded, then longest of any overlap."""
-        candidates = [
-            match
-            for match in _scan(self._zh, normalised)
-            if segmentation.respects_boundaries(match.start, match.end)
-        ]
-        candidates += [
+    def candidates(self, normalised: str) -> tuple[list[Match], list[Match]]:
+        """Raw Chinese matches (boundaries still to check) and word-bounded English matches."""
+        chinese = list(_scan(self._zh, normalised))
+        english = [
             match
             for match in _scan(self._en, normalised)
             if _english_bounded(normalised, match.start, match.end)
         ]
-        return keep_longest(candidates, len(normalised))
+        chinese += _scan_gaps(self._zh_gaps, normalised)
+        english += _scan_gaps(self._en_gaps, normalised)
+        return self._split_codes(chinese, english, normalised)
+
+    def labour_candidates(self, normalised: str) -> tuple[list[Match], list[Match]] | None:
+        """``candidates``, or None when none of them is a labour term (most pages): then no
+        match object is built for the places and companies a page names."""
+        chinese_gaps = _scan_gaps(self._zh_gaps, normalised)
+        english: list[Match] = []
+        if _LATIN.search(normalised):
+            english = [
+                match
+                for match in _scan(self._en, normalised)
+                if _english_bounded(normalised, match.start, match.end)
+            ] + _scan_gaps(self._en_gaps, normalised)
+        labour = any(m.entry.category in LABOUR for m in chinese_gaps + english)
+        if not labour and not (len(self._zh_labour) and _any_match(self._zh_labour, normalised)):
+            return None
+        return self._split_codes(list(_scan(self._zh, normalised)) + chinese_gaps, english,
+                                 normalised)
+
+    def _split_codes(
+        self, chinese: list[Match], english: list[Match], normalised: str
+    ) -> tuple[list[Match], list[Match]]:
+        """Move stock-code matches to the English side if they stand alone, else drop them."""
+        codes = [m for m in chinese if normalised[m.start : m.end] in self._codes]
+        if not codes:
+            return chinese, english
+        bounded = [m for m in codes if _english_bounded(normalised, m.start, m.end)]
+        return [m for m in chinese if m not in codes], english + bounded
+
+    def find(self, normalised: str, segmentation: Segmentation) -> list[Match]:
+        """Accepted matches in text order: word-bounded, then longest of any overlap."""
+        chinese, english = self.candidates(normalised)
+        return accept(chinese, english, segmentation, len(normalised))
+
+
+def accept(
+    chinese: list[Match], english: list[Match], segmentation: Segmentation, length: int
+) -> list[Match]:
+    """The Chinese candidates on token boundaries plus the English ones, longest of overlaps."""
+    bounded = [m for m in chinese if segmentation.respects_boundaries(m.start, m.end)]
+    return keep_longest(bounded + english, length)

@@ -7,7 +7,7 @@ import re
 from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
-from pipelines.text.normalise import to_simplified
+from pipelines.text.normalise import has_astral, traditional_pattern
 
 DetectorFactory.seed = 0
 
@@ -16,14 +16,27 @@ ZH_RATIO = 0.5  # share of CJK ideographs among letters above which a text is Ch
 KANA_RATIO = 0.05  # more kana than this and it is probably Japanese: ask langdetect
 HANT_RATIO = 0.05  # share of CJK chars that t2s changes above which a text is Traditional
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+_CJK_ASTRAL = re.compile(r"[\U00020000-\U0002ebef]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_CJK_BMP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
 def _letter_count(text: str) -> int:
-    """Number of alphabetic chars (CJK ideographs count as letters)."""
-    return sum(1 for char in text if char.isalpha())
+    """Number of letters (CJK ideographs count as letters), counted run by run."""
+    return len(_NOT_LETTER.sub("", text))
+
+
+def _cjk_count(text: str) -> int:
+    """Number of CJK ideographs, counted run by run."""
+    count = sum(map(len, _CJK_BMP.findall(text)))
+    return count + (len(_CJK_ASTRAL.findall(text)) if has_astral(text) else 0)
+
+
+def _latin_count(text: str) -> int:
+    """Number of Latin letters."""
+    return sum(map(len, _LATIN.findall(text)))
 
 
 def detect_language(text: str) -> str:
@@ -32,8 +45,8 @@ def detect_language(text: str) -> str:
     letters = _letter_count(sample)
     if letters == 0:
         return "unknown"
-    cjk = len(_CJK.findall(sample))
-    if cjk / letters >= ZH_RATIO and len(_KANA.findall(sample)) / letters < KANA_RATIO:
+    cjk = _cjk_count(sample)
+    if cjk / letters >= ZH_RATIO and _count(_KANA, sample) / letters < KANA_RATIO:
         return "zh"
     try:
         code: str = detect(sample)
@@ -42,14 +55,18 @@ def detect_language(text: str) -> str:
     return "zh" if code.startswith("zh") else code
 
 
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """Number of matches of a one-char pattern, without building a list."""
+    return pattern.subn("", text)[1]
+
+
 def detect_script(text: str) -> str:
     """Dominant script: "hant", "hans", "latin" or "other"."""
-    cjk_chars = _CJK.findall(text)
-    latin = len(_LATIN.findall(text))
-    if not cjk_chars or latin > len(cjk_chars):
+    cjk = _cjk_count(text)
+    latin = 0 if 2 * cjk >= len(text) else _latin_count(text)  # latin <= len - cjk <= cjk
+    if not cjk or latin > cjk:
         if latin and latin * 2 >= _letter_count(text):
             return "latin"
         return "other"
-    joined = "".join(cjk_chars)
-    changed = sum(1 for a, b in zip(joined, to_simplified(joined), strict=True) if a != b)
-    return "hant" if changed / len(joined) >= HANT_RATIO else "hans"
+    changed = len(traditional_pattern().findall(text))  # chars t2s changes on their own
+    return "hant" if changed / cjk >= HANT_RATIO else "hans"

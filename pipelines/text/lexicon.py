@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +31,13 @@ LABOUR_CATEGORIES = (
     "soft",
 )
 PLACE = "place"
+ELSEWHERE = "elsewhere"  # a place outside Xinjiang: labour migration there is not evidence
 COMPANY = "company"
 FIGURE = "figure"
 COUNTER = "counter"
-TERM_CATEGORIES = frozenset((*LABOUR_CATEGORIES, PLACE, COUNTER))
-CATEGORIES = (*LABOUR_CATEGORIES, PLACE, COMPANY, FIGURE, COUNTER)
+TERM_CATEGORIES = frozenset((*LABOUR_CATEGORIES, PLACE, ELSEWHERE, COUNTER))
+CATEGORIES = (*LABOUR_CATEGORIES, PLACE, ELSEWHERE, COMPANY, FIGURE, COUNTER)
+GAP = "…"  # in a spelling: up to a few words (English) or chars (Chinese) may stand here
 LANGUAGES = frozenset(("zh", "en"))
 
 _STOCK_CODE = re.compile(r"^\d{6}(\.(SZ|SH|BJ))?$")
@@ -128,6 +132,10 @@ def _parse_term(entry: object, where: str, language: str | None) -> Term:
     if lang == "en":
         term = term.lower()
     variants = _texts(data, "variants", where)
+    for spelling in (term, *variants):
+        sides = spelling.split(GAP)
+        if len(sides) > 2 or not all(side.strip() for side in sides):
+            raise _fail(f"{where}.variants", f"{spelling!r}: use one {GAP} between two words")
     return Term(term, variants, category, _text(data, "gloss", where), float(weight), lang)
 
 
@@ -152,7 +160,7 @@ def _parse_company(entry: object, where: str) -> Company:
     )
 
 
-def _read(path: Path) -> Mapping[str, Any]:
+def _read(path: Traversable) -> Mapping[str, Any]:
     """One YAML file as a mapping with a version."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -165,7 +173,9 @@ def _read(path: Path) -> Mapping[str, Any]:
     return data
 
 
-def _entries(data: Mapping[str, Any], key: str, path: Path) -> Iterator[tuple[object, str]]:
+def _entries(
+    data: Mapping[str, Any], key: str, path: Traversable
+) -> Iterator[tuple[object, str]]:
     """The entries of a list field with their error location."""
     value = data.get(key, [])
     if not isinstance(value, list):
@@ -174,11 +184,13 @@ def _entries(data: Mapping[str, Any], key: str, path: Path) -> Iterator[tuple[ob
         yield entry, f"{path}: {key}[{index}]"
 
 
-def _files(path: Path) -> list[Path]:
+def _files(path: Traversable) -> list[Traversable]:
     """The lexicon files at ``path`` (a directory of *.yml or a single file)."""
     if path.is_file():
         return [path]
-    files = sorted([*path.glob("*.yml"), *path.glob("*.yaml")])
+    files = sorted(
+        (p for p in path.iterdir() if p.name.endswith((".yml", ".yaml"))), key=lambda p: p.name
+    )
     if not files:
         raise LexiconError(f"{path}: no lexicon files (*.yml)")
     return files
@@ -203,9 +215,9 @@ def _spellings(lexicon: Lexicon) -> Iterator[tuple[str, str, str]]:
             yield fold_for_matching(spelling), f"company:{company.name}", company.name
 
 
-def _parse(files: list[Path]) -> Lexicon:
+def _parse(files: list[Traversable]) -> Lexicon:
     """Lexicon from the given files."""
-    versions: dict[str, Path] = {}
+    versions: dict[str, Traversable] = {}
     terms: list[Term] = []
     companies: list[Company] = []
     for path in files:
@@ -228,9 +240,29 @@ def _load(path: Path) -> Lexicon:
     return _parse(_files(path))
 
 
+@lru_cache(maxsize=1)
+def _load_bundled() -> Lexicon:
+    """The bundled lexicon: a folder in a checkout, or inside the zipped egg Scrapyd runs."""
+    folder = resources.files("pipelines") / "lexicon"
+    return _load(folder.resolve()) if isinstance(folder, Path) else _parse(_files(folder))
+
+
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Load and validate the lexicon at ``path`` (default: the bundled pipelines/lexicon/)."""
-    target = (path or DEFAULT_PATH).resolve()
+    if path is None:
+        return _load_bundled()
+    target = path.resolve()
     if not target.exists():
         raise LexiconError(f"{target}: no such lexicon file or directory")
     return _load(target)
+
+
+def canonical_company(name: str, lexicon: Lexicon | None = None) -> str | None:
+    """The canonical name of the company spelled ``name`` (alias, stock code, English name, any
+    script or case), or None if the lexicon does not know it; for ``--company`` filters."""
+    wanted = fold_for_matching(name.strip())
+    for company in (lexicon or load_lexicon()).companies:
+        spellings = (company.name, *company.aliases, *company.stock_codes, *company.english)
+        if wanted in {fold_for_matching(spelling) for spelling in spellings}:
+            return company.name
+    return None

@@ -8,14 +8,33 @@ Offsets found in the normalised text are valid in the original text, so hits can
 - ``to_simplified``: OpenCC ``t2s``; if phrase conversion changes a line's length, that line is
   converted char by char, keeping only single-char results.
 - ``lower_preserving``: ``str.lower`` per character when it yields one character.
+
+Speed: width folding replaces only the few foldable chars a text contains (table built once per
+process), and texts with no Traditional-only character (most of the archive) skip OpenCC.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 import opencc
+
+# Ranges whose chars can NFKC-fold to one char: the BMP, maths letters, enclosed alphanumerics
+# and the CJK compatibility ideographs supplement.
+_FOLD_RANGES = ((0, 0xD800), (0xE000, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F200),
+                (0x2F800, 0x2FA20))
+_COMMON_FOLDS = "，：；！？（）　％～"
+
+
+def has_astral(text: str) -> bool:
+    """Whether ``text`` has a char beyond the BMP (two UTF-16 units each; encoding is C-fast)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
+
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2EBF0))
 
 
 @lru_cache(maxsize=1)
@@ -39,9 +58,46 @@ def _simplify_line(line: str) -> str:
     return "".join(_simplify_char(char) for char in line)
 
 
+@lru_cache(maxsize=1)
+def traditional_chars() -> frozenset[str]:
+    """Every CJK char that OpenCC t2s changes on its own."""
+    chars = [chr(code) for low, high in _CJK_RANGES for code in range(low, high)]
+    converted = _converter().convert("\n".join(chars)).split("\n")
+    return frozenset(c for c, s in zip(chars, converted, strict=True) if s != c)
+
+
+class CharClass:
+    """Fast "any of these chars" matching: a BMP bitmap, astral chars only when present."""
+
+    def __init__(self, chars: frozenset[str]) -> None:
+        bmp = "".join(sorted(c for c in chars if ord(c) < 0x10000))
+        astral = "".join(sorted(c for c in chars if ord(c) >= 0x10000))
+        self._bmp = re.compile(f"[{re.escape(bmp)}]")
+        self._astral = re.compile(f"[{re.escape(astral)}]") if astral else None
+
+    def findall(self, text: str) -> list[str]:
+        """Every occurrence of a member char, in text order for BMP chars."""
+        found: list[str] = self._bmp.findall(text)
+        if self._astral is not None and has_astral(text):
+            found += self._astral.findall(text)
+        return found
+
+    def search(self, text: str) -> bool:
+        """Whether ``text`` contains a member char."""
+        if self._bmp.search(text):
+            return True
+        return bool(self._astral is not None and has_astral(text) and self._astral.search(text))
+
+
+@lru_cache(maxsize=1)
+def traditional_pattern() -> CharClass:
+    """The Traditional-only chars as a fast char class."""
+    return CharClass(traditional_chars())
+
+
 def to_simplified(text: str) -> str:
     """Traditional -> Simplified for matching only; the result has exactly the same length."""
-    if not text or text.isascii():
+    if not text or text.isascii() or not traditional_pattern().search(text):
         return text
     return "".join(_simplify_line(line) for line in text.splitlines(keepends=True))
 
@@ -53,11 +109,35 @@ def _fold_char(char: str) -> str:
     return folded if len(folded) == 1 else char
 
 
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[str, str]:
+    """Every char whose NFKC form is one other char, with that form."""
+    table: dict[str, str] = {}
+    for low, high in _FOLD_RANGES:
+        for code in range(low, high):
+            folded = _fold_char(chr(code))
+            if folded != chr(code):
+                table[chr(code)] = folded
+    return table
+
+
 def fold_width(text: str) -> str:
     """Full-width ASCII and compatibility forms folded to their plain form, per char."""
     if text.isascii():
         return text
-    return "".join(_fold_char(char) for char in text)
+    table = _fold_table()
+    for char in _COMMON_FOLDS:  # the full-width punctuation of nearly every Chinese page
+        if char in text:
+            text = text.replace(char, table[char])
+    for char in set(_foldable().findall(text)):  # NFKC is idempotent: no result is a key
+        text = text.replace(char, table[char])
+    return text
+
+
+@lru_cache(maxsize=1)
+def _foldable() -> CharClass:
+    """The chars of the fold table as a fast char class."""
+    return CharClass(frozenset(_fold_table()))
 
 
 def lower_preserving(text: str) -> str:

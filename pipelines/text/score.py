@@ -9,18 +9,25 @@ Sentence score
        ``1 + boosts``, where boosts add up for what co-occurs in the SAME sentence:
        a Xinjiang place (the place's lexicon weight, 0.4-0.7; or ``DOCUMENT_PLACE_BOOST``
        when the place is named elsewhere in the document), a lexicon company (0.4; 0.2 if
-       not tied to transfers), a figure such as "1200人" (0.3), and control or political
-       indicators such as 集中管理 or 国语培训 (0.4).
+       not tied to transfers), a figure such as "1200人" (0.5), and control, political or
+       cadre indicators such as 集中管理, 国语培训 or 目标责任状 (0.4).
     3. Counter terms (trap markers such as 产能转移, 拾花工, 谎言; negative weights) are added.
     4. The result is floored at 0.
 
 Document score
     The sentence scores, highest first, combined as s1 + s2/2 + s3/4 + ... (so the score is at
-    most twice the best sentence), times ``NO_XINJIANG_DAMPING`` when the document mentions no
-    Xinjiang place and no lexicon company anywhere (labour transfer in Sichuan is not evidence).
-    The document is flagged iff its score is at least ``THRESHOLD``: a lone transfer term next to
-    a place is not enough; a transfer with a figure, an organised transfer, or a transfer
-    discussed in two sentences is.
+    most twice the best sentence). Trap markers in the document's OTHER sentences (a rebuttal's
+    "所谓强迫劳动……谎言" next to a bare mention of 转移就业) take off ``DOCUMENT_COUNTER_SHARE``
+    of their weight. The result is then scaled by where the document is:
+    a Xinjiang place or lexicon company anywhere -> 1; no place at all (a county notice that
+    says only 我县) -> ``UNPLACED_DAMPING``; only places elsewhere in China (Sichuan, Fujian)
+    -> ``ELSEWHERE_DAMPING``, since labour migration there is not evidence.
+    The document is flagged iff its score is at least ``THRESHOLD`` (chosen on the dev split of
+    evaluation/corpus, between the best-scoring trap, 3.5, and the weakest true evidence, 4.0):
+    a transfer term in the same sentence as a southern Xinjiang place is enough (和田地区转移就业:
+    3.0 x 1.6 = 4.8); a transfer term in a document that names Xinjiang only elsewhere is not
+    (3.0 x 1.25 = 3.75) unless a figure, an organised transfer, control or cadre indicators or a
+    second sentence add to it. docs/detection.md explains this for analysts.
 """
 
 from __future__ import annotations
@@ -28,12 +35,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-THRESHOLD = 5.0
+THRESHOLD = 4.0
 DECAY = 0.5
-NO_XINJIANG_DAMPING = 0.25
+ELSEWHERE_DAMPING = 0.25
+UNPLACED_DAMPING = 0.85
+DOCUMENT_COUNTER_SHARE = 0.5
 COMPANY_BOOST = 0.4
 UNTIED_COMPANY_BOOST = 0.2
-FIGURE_BOOST = 0.3
+FIGURE_BOOST = 0.5
 DOCUMENT_PLACE_BOOST = 0.25
 CONTROL_BOOST = 0.4
 TRANSFER_CATEGORIES = frozenset(
@@ -47,7 +56,9 @@ TRANSFER_CATEGORIES = frozenset(
         "soft",
     )
 )
-CONTROL_CATEGORIES = frozenset(("control", "political"))
+CONTROL_CATEGORIES = frozenset(("control", "political", "cadre"))
+XINJIANG, UNPLACED, ELSEWHERE = "xinjiang", "unplaced", "elsewhere"
+_CONTEXT_FACTOR = {XINJIANG: 1.0, UNPLACED: UNPLACED_DAMPING, ELSEWHERE: ELSEWHERE_DAMPING}
 
 
 @dataclass(frozen=True)
@@ -90,12 +101,12 @@ def sentence_score(evidence: SentenceEvidence) -> float:
     return round(max(score, 0.0), 3)
 
 
-def document_score(sentence_scores: Iterable[float], xinjiang_context: bool) -> float:
-    """Score of a document from its sentence scores."""
-    score = decayed_sum(sentence_scores)
-    if not xinjiang_context:
-        score *= NO_XINJIANG_DAMPING
-    return round(float(score), 3)
+def document_score(
+    sentence_scores: Iterable[float], context: str, other_counters: Iterable[float] = ()
+) -> float:
+    """Score of a document from its sentence scores, where it is, and its other trap markers."""
+    score = decayed_sum(sentence_scores) + DOCUMENT_COUNTER_SHARE * sum(other_counters)
+    return round(max(float(score), 0.0) * _CONTEXT_FACTOR[context], 3)
 
 
 def is_flagged(score: float) -> bool:

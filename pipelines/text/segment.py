@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import jieba
@@ -20,6 +20,7 @@ from pipelines.text.sentences import split_sentences
 USER_WORD_FREQ_PER_CHAR = 1000  # 2-char terms get 2000: whole, yet 疲劳转向 stays 疲劳/转向
 
 _LOCK = threading.Lock()
+Spans = Sequence[tuple[int, int]]
 
 
 @lru_cache(maxsize=4)
@@ -72,11 +73,12 @@ class Segmentation:
         self,
         text: str,
         segmenter: Segmenter,
-        sentences: list[tuple[int, int]] | None = None,
+        sentences: Spans | Callable[[], Spans] | None = None,
     ) -> None:
         self.text = text
         self._segmenter = segmenter
-        self._spans = sentences
+        self._source = sentences  # spans, a function giving them, or None: split ``text``
+        self._spans: Spans | None = None
         self._starts: list[int] = []
         self._cache: dict[tuple[int, int], set[int]] = {}
 
@@ -85,10 +87,14 @@ class Segmentation:
         """The spans segmented so far."""
         return tuple(sorted(self._cache))
 
-    def _sentences(self) -> list[tuple[int, int]]:
+    def _sentences(self) -> Spans:
         """Sentence spans, computed on first need."""
         if self._spans is None:
-            self._spans = split_sentences(self.text)
+            source = self._source
+            if source is None:
+                self._spans = split_sentences(self.text)
+            else:
+                self._spans = source() if callable(source) else source
         if len(self._starts) != len(self._spans):
             self._starts = [start for start, _ in self._spans]
         return self._spans
@@ -114,3 +120,15 @@ class Segmentation:
         """Whether [start, end) begins and ends on token boundaries."""
         edges = self.boundaries_around(start, end)
         return start in edges and end in edges
+
+
+class FullSegmentation(Segmentation):
+    """The baseline: the whole text segmented in one pass up front, whatever it contains."""
+
+    def __init__(self, text: str, segmenter: Segmenter) -> None:
+        super().__init__(text, segmenter, [])
+        self._edges = segmenter.full_boundaries(text)
+
+    def boundaries_around(self, start: int, end: int) -> set[int]:
+        """Token boundaries of the whole text."""
+        return self._edges

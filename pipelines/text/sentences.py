@@ -9,6 +9,8 @@ quote or bracket does not end the sentence, unless the quote has been open for m
 
 from __future__ import annotations
 
+import re
+
 TERMINATORS = frozenset("。！？；!?;")
 LINE_BREAKS = frozenset("\n\r\u2028\u2029\x0b\x0c\x85")
 PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "《": "》"}
@@ -17,6 +19,14 @@ MAX_QUOTE_SPAN = 300
 _ABBREVIATIONS = "mr mrs ms dr prof st no vs etc e.g i.e u.s u.k u.n co corp inc ltd gov dept"
 _MONTHS = "jan feb mar apr jun jul aug sep sept oct nov dec"
 ABBREVIATIONS = frozenset(f"{_ABBREVIATIONS} {_MONTHS}".split())
+# Menu and breadcrumb separators: "首页 | 要闻 | 劳动力转移就业", "首页 > 新闻中心 > 工作动态".
+_NAV_SEPARATORS = re.compile(r"\s*[|｜>›»]\s*|\s{2,}")
+NAV_MIN_ITEMS = 4
+NAV_MAX_ITEM_CHARS = 8
+# Every char the splitter reacts to; the chars in between are skipped in C, not looped over.
+_EVENTS = re.compile(
+    "[" + re.escape("".join(sorted(TERMINATORS | LINE_BREAKS | set(PAIRS) | CLOSERS))) + "\".]"
+)
 
 
 def _is_english_stop(text: str, i: int) -> bool:
@@ -93,7 +103,8 @@ class _Splitter:
     def run(self) -> list[tuple[int, int]]:
         """All sentence spans."""
         text, i = self.text, 0
-        while i < len(text):
+        while (event := _EVENTS.search(text, i)) is not None:
+            i = event.start()
             char = text[i]
             if char in LINE_BREAKS:
                 self.emit(i)
@@ -129,3 +140,11 @@ class _Splitter:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of the non-blank sentences; text[start:end] is the sentence."""
     return _Splitter(text).run()
+
+
+def looks_like_navigation(sentence: str) -> bool:
+    """Whether a "sentence" is a menu or breadcrumb line: many short items, no terminator."""
+    if any(char in TERMINATORS for char in sentence):
+        return False
+    items = [item for item in _NAV_SEPARATORS.split(sentence) if item]
+    return len(items) >= NAV_MIN_ITEMS and sum(map(len, items)) <= NAV_MAX_ITEM_CHARS * len(items)

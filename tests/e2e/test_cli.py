@@ -74,7 +74,8 @@ def test_detect_files_json() -> None:
 
 def test_detect_text_file_and_bad_inputs(tmp_path: Path) -> None:
     text = tmp_path / "note.txt"
-    text.write_text("今年以来，和田地区有组织转移农村富余劳动力1200人赴内地就业。", encoding="utf-8")
+    text.write_text("今年以来，和田地区有组织转移农村富余劳动力1200人赴内地就业。",
+                    encoding="utf-8")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\n1 0 obj <<")
     result = run("detect", str(text), str(broken), str(tmp_path / "missing.html"),

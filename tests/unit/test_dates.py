@@ -80,3 +80,8 @@ def test_label_with_impossible_date_is_skipped() -> None:
 
 def test_label_inside_a_word_is_not_a_label() -> None:
     assert find_labelled_date("Candidate 2023-05-10", bare_fallback=False) is None
+
+
+def test_year_and_day_in_separate_spans_as_on_news_cn() -> None:
+    assert parse_date("2023 05/10 10:15:20") == date(2023, 5, 10)
+    assert parse_date("2023 13/40") is None

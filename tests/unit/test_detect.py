@@ -23,7 +23,7 @@ def _detect(detector: Detector, text: str) -> Detection:
 def test_organised_transfer_from_hotan_is_flagged(detector: Detector) -> None:
     text = "本报讯。和田地区有组织转移农村富余劳动力1200人到内地就业。天气晴。"
     detection = _detect(detector, text)
-    assert detection.flagged and detection.score == 10.213
+    assert detection.flagged and detection.score == 11.287  # (3.5 + 3/2 + 1.5/4) * (1 + 0.6 + 0.5)
     assert (detection.language, detection.script) == ("zh", "hans")
     (hit,) = detection.hits
     assert (hit.start, hit.end) == (4, 31)
@@ -31,7 +31,7 @@ def test_organised_transfer_from_hotan_is_flagged(detector: Detector) -> None:
     assert hit.terms == ("和田", "有组织转移", "农村富余劳动力", "内地就业")
     assert hit.categories == ("channel", "figure", "organised_transfer", "place", "surplus_labour")
     assert hit.companies == ()
-    assert hit.score == 10.213
+    assert hit.score == 11.287
 
 
 def test_traditional_script_is_flagged_with_original_text(detector: Detector) -> None:
@@ -107,7 +107,7 @@ def test_traps_are_not_flagged(detector: Detector, text: str) -> None:
 def test_sichuan_score_is_damped_but_reported(detector: Detector) -> None:
     text = "四川省有组织转移农村富余劳动力50万人。"
     detection = _detect(detector, text)
-    assert detection.score == 1.625  # (3.5 + 3.0 / 2) * (1 + 0.3 figure) * 0.25
+    assert detection.score == 1.875  # (3.5 + 3.0 / 2) * (1 + 0.5 figure) * 0.25 elsewhere
     assert not detection.flagged and detection.hits == ()
 
 

@@ -6,8 +6,12 @@ from pipelines.text.flag import Entry, Match, Matcher, find_figures, keep_longes
 from pipelines.text.lexicon import load_lexicon
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.score import (
-    NO_XINJIANG_DAMPING,
+    ELSEWHERE,
+    ELSEWHERE_DAMPING,
     THRESHOLD,
+    UNPLACED,
+    UNPLACED_DAMPING,
+    XINJIANG,
     SentenceEvidence,
     document_score,
     is_flagged,
@@ -108,8 +112,8 @@ def test_sentence_score_arithmetic() -> None:
         company_tied=True,
         figure=True,
     )
-    # (3.5 + 3.0/2 + 1.5/4) * (1 + 0.6 + 0.4 + 0.3 + 0.4) = 5.375 * 2.7
-    assert sentence_score(boosted) == 14.513
+    # (3.5 + 3.0/2 + 1.5/4) * (1 + 0.6 + 0.4 + 0.5 + 0.4) = 5.375 * 2.9
+    assert sentence_score(boosted) == 15.588
     no_transfer = SentenceEvidence(labour=(("control", 1.5),), place_weight=0.6, figure=True)
     assert sentence_score(no_transfer) == 1.5
     trap = SentenceEvidence(labour=(("dispatch", 2.0),), counter_weights=(-3.0,))
@@ -117,7 +121,10 @@ def test_sentence_score_arithmetic() -> None:
 
 
 def test_document_score_and_threshold() -> None:
-    assert document_score([4.0, 2.0, 2.0], True) == 5.5
-    assert document_score([4.0, 2.0, 2.0], False) == 5.5 * NO_XINJIANG_DAMPING
-    assert document_score([], True) == 0.0
+    assert document_score([4.0, 2.0, 2.0], XINJIANG) == 5.5
+    assert document_score([4.0, 2.0, 2.0], UNPLACED) == round(5.5 * UNPLACED_DAMPING, 3) == 4.675
+    assert document_score([4.0, 2.0, 2.0], ELSEWHERE) == 5.5 * ELSEWHERE_DAMPING
+    assert document_score([4.0, 2.0, 2.0], XINJIANG, [-2.5, -2.0]) == 3.25  # 5.5 - 4.5 / 2
+    assert document_score([1.0], XINJIANG, [-4.0]) == 0.0
+    assert document_score([], XINJIANG) == 0.0
     assert is_flagged(THRESHOLD) and not is_flagged(THRESHOLD - 0.001)

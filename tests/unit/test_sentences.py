@@ -51,3 +51,33 @@ def test_english_full_stops() -> None:
 def test_empty_and_blank() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n\t ") == []
+
+
+def test_chinese_quotes_and_brackets_of_every_kind_stay_whole() -> None:
+    text = ("他说「转移就业。很好！」随后离开。"
+            "书名《关于劳动力转移。的通知》已印发；（注：见附件。）完")
+    # a quote or bracket that closes right after a terminator ends the sentence with it
+    assert _sentences(text) == [
+        "他说「转移就业。很好！」",
+        "随后离开。",
+        "书名《关于劳动力转移。的通知》已印发；",
+        "（注：见附件。）",
+        "完",
+    ]
+    assert _sentences("『甲。乙』丙！丁") == ["『甲。乙』丙！", "丁"]
+
+
+def test_terminator_runs_and_full_width_offsets() -> None:
+    text = "真的吗？！是的……好。\r\n英文 Hotan. Next"
+    assert _sentences(text) == ["真的吗？！", "是的……好。", "英文 Hotan.", "Next"]
+    for start, end in split_sentences(text):
+        assert text[start:end] == text[start:end].strip()
+
+
+def test_navigation_lines() -> None:
+    from pipelines.text.sentences import looks_like_navigation
+
+    assert looks_like_navigation("首页 | 要闻 | 政务公开 | 劳动力转移就业 | 社会保障")
+    assert looks_like_navigation("当前位置：首页 > 新闻中心 > 工作动态 > 正文")
+    assert not looks_like_navigation("首页 | 要闻。")  # a terminator: prose
+    assert not looks_like_navigation("和田地区有组织转移农村富余劳动力1200人到内地就业")

@@ -134,3 +134,21 @@ def test_spider_loader_lists_every_source() -> None:
     assert loader.find_by_request(Request(BASE + "x.html")) == ["a-one", "b-two"]
     with pytest.raises(KeyError, match="Spider not found"):
         loader.load("nope")
+
+
+def test_recheck_is_a_conditional_get() -> None:
+    from db.history import RecheckTarget
+
+    spider = make_spider(source())
+    target = RecheckTarget(BASE + "a.html", etag='"abc"', last_modified="Wed, 10 May 2023 GMT")
+    request = spider._recheck_request(target)
+    assert request.headers["If-None-Match"] == b'"abc"'
+    assert request.headers["If-Modified-Since"] == b"Wed, 10 May 2023 GMT"
+    assert request.meta["recheck"] is True and 304 in request.meta["handle_httpstatus_list"]
+
+
+def test_not_modified_answer_is_seen_again_not_an_error() -> None:
+    url = BASE + "a.html"
+    response = HtmlResponse(url, status=304, body=b"", request=Request(url))
+    [item] = list(make_spider(source()).parse_article(response))
+    assert (item.error, item.http_status, item.is_content) == (None, 304, False)

@@ -146,3 +146,26 @@ def test_canonical_url() -> None:
     assert canonical_url("HTTP://Example.COM:80/a?utm_source=x&id=3#frag") == \
         "http://example.com/a?id=3"
     assert canonical_url("https://example.com") == "https://example.com/"
+
+
+def test_web_archive_copy_and_pdf_page_are_cited(db) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from evidence.cite import footnote
+
+    archived = record(b"%PDF-1.4 archived", url="http://127.0.0.1:1/report.pdf",
+                      final_url="http://127.0.0.1:2/web/20210305120000id_/http://127.0.0.1:1/r",
+                      archive_url="http://127.0.0.1:2/web/20210305120000/http://127.0.0.1:1/r",
+                      archive_timestamp="20210305120000", listing_meta={"term": "劳动力转移"})
+    assert archived.extracted is not None
+    archived.extracted = replace(archived.extracted, page_starts=(0, TEXT.index("和田") - 1))
+    store(db, archived)
+    with session_scope(db[0]) as session:
+        [hit] = find_hits(session)
+        capture = session.scalars(select(Capture)).one()
+    assert (hit.page, hit.archive_timestamp) == (2, "20210305120000")
+    assert capture.listing_meta == '{"term": "劳动力转移"}'
+    cited = footnote(hit)
+    assert "p. 2" in cited and "http://127.0.0.1:1/report.pdf" in cited
+    assert "as archived at http://127.0.0.1:2/web/20210305120000/" in cited
+    assert "(2021-03-05 12:00:00 UTC)" in cited

@@ -1,0 +1,112 @@
+"""`python -m bench`: reprocess, crawl, search and memory figures, each with its baseline.
+
+    python -m bench                      # defaults below; prints a table of figures and ratios
+    python -m bench --docs 1000000 --skip-single --skip-crawl   # 1M documents (memory goal)
+    python -m bench --skip-crawl --search-docs 20000
+
+Not part of the test suite: the figures depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import crawl, reprocess
+from bench import search as search_bench
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--docs", type=int, default=20000, help="synthetic stored documents")
+    p.add_argument("--baseline-docs", type=int, default=2000,
+                   help="documents for the full-jieba baseline and the 1-core comparison")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--crawl-pages", type=int, default=2000)
+    p.add_argument("--scrapy-seconds", type=int, default=20)
+    p.add_argument("--skip-crawl", action="store_true")
+    p.add_argument("--skip-single", action="store_true",
+                   help="skip the 1-core run over all --docs (for the 1M memory run)")
+    p.add_argument("--search-docs", type=int, default=0, help="index and query (0: skip)")
+    p.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
+    return p.parse_args(argv)
+
+
+def _line(label: str, value: str, note: str = "") -> None:
+    print(f"  {label:<46} {value:>14}  {note}")
+
+
+def run_reprocess(args: argparse.Namespace, work: Path) -> None:
+    """Populate, then time baseline and detector on the same documents, compare, scale up."""
+    db = work / "reprocess.db"
+    started = time.perf_counter()
+    positives = reprocess.populate(db, args.docs)
+    print(f"\nReprocess ({args.docs} synthetic docs of ~1,500 chars, {positives} with transfer "
+          f"sentences; populated in {time.perf_counter() - started:.0f} s)")
+    n = min(args.baseline_docs, args.docs)
+    base = reprocess.run(db, "baseline", 1, n, keep=n, tag="baseline")
+    fast1 = reprocess.run(db, "fast", 1, n, keep=n, tag="fast-1-same")
+    differing = reprocess.differences(fast1, base)
+    _line("baseline, full jieba, 1 core", f"{base.docs_per_second:,.0f} docs/s", f"({n} docs)")
+    _line("detector, 1 core, same docs", f"{fast1.docs_per_second:,.0f} docs/s",
+          f"ratio {fast1.docs_per_second / base.docs_per_second:.1f}x (goal >= 10x)")
+    _line("hits equal to the baseline's", "yes" if not differing else "NO",
+          f"({len(fast1.detections)} docs compared, {len(differing)} differ)")
+    if not args.skip_single:
+        big1 = reprocess.run(db, "fast", 1, args.docs, tag="fast-1-all")
+        _line(f"detector, 1 core, all {args.docs} docs", f"{big1.docs_per_second:,.0f} docs/s",
+              "(goal >= 2,000)")
+    many = reprocess.run(db, "fast", args.workers, args.docs, tag="fast-n-all")
+    _line(f"detector, {args.workers} workers, all docs", f"{many.docs_per_second:,.0f} docs/s",
+          f"flagged {many.flagged} ({many.flagged / args.docs:.1%}), {many.hits} hits")
+    _line("peak RSS, process tree (multi-core run)", f"{many.peak_mb:,.0f} MB", "(goal < 1 GB)")
+
+
+def run_crawl(args: argparse.Namespace) -> None:
+    """The pipeline's crawl against `scrapy bench`."""
+    print(f"\nCrawl ({args.crawl_pages} synthetic articles served on 127.0.0.1)")
+    scrapy = crawl.scrapy_bench(args.scrapy_seconds)
+    ours = crawl.pipeline_crawl(args.crawl_pages)
+    _line("scrapy bench", f"{scrapy.pages_per_second:,.1f} pages/s",
+          f"({scrapy.pages} pages in {scrapy.seconds:.0f} s)")
+    _line("evidence crawl (full pipeline)", f"{ours.pages_per_second:,.1f} pages/s",
+          f"ratio {ours.pages_per_second / scrapy.pages_per_second:.0%} (goal >= 60%)")
+    _line("peak RSS, crawl process tree", f"{ours.peak_mb:,.0f} MB", "(goal < 400 MB)")
+
+
+def run_search(args: argparse.Namespace, work: Path) -> None:
+    """FTS latency over the first ``--search-docs`` stored documents."""
+    try:
+        import db.search  # noqa: F401
+    except ImportError:
+        print("\nSearch: db.search is not available; not measured")
+        return
+    latency = search_bench.measure(work / "reprocess.db", args.search_docs)
+    print(f"\nSearch ({latency.indexed} versions indexed in {latency.index_seconds:.0f} s, "
+          f"{len(search_bench.QUERIES)} typical queries x 3)")
+    _line("p50", f"{latency.p50_ms:,.1f} ms", "(goal < 50 ms at 1M captures)")
+    _line("p95", f"{latency.p95_ms:,.1f} ms", "(goal < 200 ms at 1M captures)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print their figures."""
+    args = _args(argv)
+    print(f"python -m bench {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
+    print(f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        work = Path(tmp)
+        run_reprocess(args, work)
+        if not args.skip_crawl:
+            run_crawl(args)
+        if args.search_docs:
+            run_search(args, work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,343 @@
+"""The analyst's desk commands: search, review, reprocess, serve."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+
+from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from evidence.errors import UserError
+
+DEFAULT_PORT = 8750
+STATUS_CHOICES = ["confirmed", "rejected", "needs-translation"]
+
+
+def _reviewer_default() -> str:
+    try:
+        return os.environ.get("EVIDENCE_REVIEWER") or getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add search, review, reprocess and serve."""
+    from evidence.commands import _date
+
+    p = sub.add_parser("search", parents=[common], help="full-text search of every document")
+    p.add_argument("query", nargs="+", help="words or phrases, Simplified or Traditional")
+    p.add_argument("--source", help="only this source slug")
+    p.add_argument("--kind", choices=["state_media", "government", "company"])
+    p.add_argument("--from", dest="date_from", type=_date, help="published on/after")
+    p.add_argument("--to", dest="date_to", type=_date, help="published on/before")
+    p.add_argument("--language", help="only documents in this language (zh, en ...)")
+    p.add_argument("--flagged", action="store_true", help="only documents with hits")
+    p.add_argument("--limit", type=int, default=20, help="at most this many documents")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=search)
+
+    p = sub.add_parser("review", parents=[common],
+                       help="mark a hit confirmed/rejected/needs-translation, or list reviews")
+    p.add_argument("hit_id", type=int, nargs="?", help="the hit (without --status: its history)")
+    p.add_argument("--status", help=f"record a decision: {', '.join(STATUS_CHOICES)}; "
+                                    "without a hit id: list hits in this state (or unreviewed)")
+    p.add_argument("--note", default="", help="why (kept with the decision)")
+    p.add_argument("--reviewer", default=_reviewer_default(),
+                   help="your name (default: $EVIDENCE_REVIEWER, else the login name)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(func=review)
+
+    p = sub.add_parser("reprocess", parents=[common],
+                       help="re-run extraction and detection over stored captures")
+    p.add_argument("--lexicon", type=Path, help="lexicon directory (default: the bundled one)")
+    p.add_argument("--source", help="only versions from this source slug")
+    p.add_argument("--all", action="store_true",
+                   help="also versions already on this lexicon (re-check extraction)")
+    p.set_defaults(func=reprocess)
+
+    p = sub.add_parser("serve", parents=[common], help="the web desk: search, read, review")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument("--reviewer", default=_reviewer_default(), help="name recorded on reviews")
+    p.set_defaults(func=serve)
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _rich(segments: list[tuple[str, bool]], styled: bool = True) -> str:
+    """Marked segments as rich markup: bold yellow on a terminal, «like this» in a pipe."""
+    start, end = ("[bold yellow]", "[/bold yellow]") if styled else ("«", "»")
+    return "".join(f"{start}{escape(t)}{end}" if hit else escape(t) for t, hit in segments)
+
+
+def _sync(session: Any) -> None:
+    """Bring the full-text index up to date (a read-only database is searched as it is)."""
+    from db.search import sync_index
+
+    try:
+        added = sync_index(session)
+    except OperationalError as exc:
+        print(f"evidence: warning: index not updated: {exc.orig}", file=sys.stderr)
+        session.rollback()
+        return
+    if added:
+        print(f"indexed {added} version(s) for full-text search", file=sys.stderr)
+
+
+def search(args: argparse.Namespace) -> int:
+    """Search every stored document; print ranked results with the passage marked."""
+    from db.search import SearchFilter
+    from db.search import search as run_search
+
+    query = " ".join(args.query)
+    wanted = SearchFilter(
+        query=query, source=args.source, kind=args.kind, language=args.language,
+        flagged="yes" if args.flagged else None, date_from=args.date_from,
+        date_to=args.date_to, limit=max(1, args.limit))
+    engine = open_database(args.db, create=False)
+    with session_scope(engine) as session:
+        _sync(session)
+        page = run_search(session, wanted)
+    engine.dispose()
+    if args.format == "json":
+        rows = [asdict(r.facts) | {"rank": r.rank, "passage": "".join(t for t, _ in r.passage),
+                                   "marked": [t for t, hit in r.passage if hit]}
+                for r in page.results]
+        json.dump({"query": query, "total": page.total, "results": rows}, sys.stdout,
+                  ensure_ascii=False, indent=2, default=_json_default)
+        print()
+        return 0
+    _search_table(page, query)
+    return 0
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    return str(value)
+
+
+def _search_table(page: Any, query: str) -> None:
+    out = _console()
+    for number, result in enumerate(page.results, 1):
+        f = result.facts
+        title = _rich(result.title, out.is_terminal) if f.title else "(untitled)"
+        hits = f" · {f.hits} hit(s)" if f.hits else ""
+        out.print(f"[bold]{number}. {title}[/bold]")
+        out.print(f"   [dim]doc {f.document_id} · {escape(f.source)} · "
+                  f"{f.published_at or 'n.d.'} · {f.language}{hits}[/dim]")
+        out.print("   " + _rich(result.passage, out.is_terminal))
+        out.print(f"   {escape(f.url)}\n")
+    out.print(f"{page.total} document(s) match “{escape(query)}”; showing {len(page.results)}")
+
+
+def review(args: argparse.Namespace) -> int:
+    """Record a decision on a hit, show a hit's review history, or list hits by state."""
+    from db.review import ReviewError
+
+    engine = open_database(args.db, create=False)
+    try:
+        if args.hit_id is not None and args.status:
+            return _record(engine, args)
+        if args.hit_id is not None:
+            return _history(engine, args.hit_id, args.format)
+        return _list(engine, args)
+    except ReviewError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def _record(engine: Any, args: argparse.Namespace) -> int:
+    from db.queries import get_hit
+    from db.review import add_review, review_line
+    from evidence.cite import footnote
+
+    with session_scope(engine) as session:
+        row = add_review(session, args.hit_id, args.status, args.reviewer, args.note)
+    with session_scope(engine) as session:
+        hit = get_hit(session, args.hit_id)
+    print(f"hit {row.hit_id}: {row.label} by {row.reviewer} at {row.reviewed_at}")
+    if hit is not None:
+        print(footnote(hit), review_line(hit.review_status, hit.reviewer, hit.reviewed_at))
+    return 0
+
+
+def _history(engine: Any, hit_id: int, fmt: str) -> int:
+    from db.review import history
+
+    with session_scope(engine) as session:
+        rows = history(session, hit_id)
+    if fmt == "json":
+        json.dump([asdict(r) for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not rows:
+        print(f"hit {hit_id} has no reviews")
+    for r in rows:
+        carried = f" (carried over from review {r.carried_from_id})" if r.carried_from_id else ""
+        print(f"{r.reviewed_at}  {r.label:<17} {r.reviewer}{carried}" + (f" — {r.note}"
+                                                                         if r.note else ""))
+    return 0
+
+
+def _list(engine: Any, args: argparse.Namespace) -> int:
+    from db.queries import UNREVIEWED, HitFilter, find_hits
+    from db.review import normalise_status
+    from evidence.commands import write_csv
+
+    state = None
+    if args.status:
+        state = UNREVIEWED if args.status.strip().lower() == UNREVIEWED else \
+            normalise_status(args.status)
+    with session_scope(engine) as session:
+        found = find_hits(session, HitFilter(review=state) if state else HitFilter())
+    found = found if state else [h for h in found if h.review_status]
+    if args.format == "csv":
+        write_csv(found, sys.stdout)
+    elif args.format == "json":
+        json.dump([h.to_dict() for h in found], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        table = Table("hit", "review", "reviewer", "when", "note", "sentence")
+        for h in found:
+            table.add_row(str(h.id), (h.review_status or UNREVIEWED).replace("_", "-"),
+                          h.reviewer or "", (h.reviewed_at or "")[:10], h.review_note or "",
+                          escape(h.sentence))
+        _console().print(table)
+        _console().print(f"{len(found)} hits")
+    return 0
+
+
+def _extract_settings(engine: Any) -> Any:
+    """source slug -> (encoding override, selectors), read from the source's YAML file."""
+    from crawler.sources import SourceError, load_source
+    from db.models import Source
+
+    with session_scope(engine) as session:
+        paths = {s.slug: s.definition_path for s in session.query(Source)}
+    cache: dict[str, tuple[str | None, dict[str, str]]] = {}
+
+    def settings(slug: str) -> tuple[str | None, dict[str, str]]:
+        if slug not in cache:
+            try:
+                source = load_source(Path(paths.get(slug) or ""))
+                cache[slug] = (source.encoding, source.selector_map())
+            except (SourceError, OSError):
+                cache[slug] = (None, {})  # file gone: the generic extractor, no override
+        return cache[slug]
+
+    return settings
+
+
+def _detector(lexicon: Path | None) -> Any:
+    from pipelines.text.detect import Detector
+    from pipelines.text.lexicon import LexiconError, load_lexicon
+
+    try:
+        return Detector(load_lexicon(lexicon) if lexicon else None)
+    except LexiconError as exc:
+        raise UserError(f"lexicon: {exc}") from exc
+
+
+def reprocess(args: argparse.Namespace) -> int:
+    """Re-run extraction and detection over stored versions; resumable, never overwrites."""
+    from db import reprocess as rp
+    from db.rawstore import RawStore
+
+    detector = _detector(args.lexicon)
+    target = detector.lexicon.version
+    engine = open_database(args.db, create=False)
+    raw = RawStore(data_dir_for(resolve_db_url(args.db)))
+    with session_scope(engine) as session:
+        run_id, resumed = rp.open_run(session, target)
+        todo = rp.pending(session, target, run_id, args.all, args.source)
+    out = _console()
+    out.print(f"{'Resuming' if resumed else 'Starting'} reprocess run {run_id} to lexicon "
+              f"{target}: {len(todo)} version(s) to do")
+    totals, status = _reprocess_loop(engine, raw, todo, detector, run_id, out)
+    with session_scope(engine) as session:
+        rp.close_run(session, run_id, status, totals)
+        dropped = rp.dropped_hits(session, run_id)
+    engine.dispose()
+    _reprocess_report(out, run_id, status, totals, dropped)
+    return 130 if status == "interrupted" else 0
+
+
+def _reprocess_loop(engine: Any, raw: Any, todo: list[int], detector: Any, run_id: int,
+                    out: Console) -> tuple[dict[str, int], str]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from db import reprocess as rp
+
+    settings = _extract_settings(engine)
+    totals = dict.fromkeys(("versions", "new_passages", "carried_reviews", "dropped_hits",
+                            "extraction_changed", "not_compared"), 0)
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=out, transient=False) as bar:
+        task = bar.add_task("reprocessing", total=len(todo))
+        try:
+            for version_id in todo:
+                with session_scope(engine) as session:
+                    got = rp.reprocess_version(session, raw, version_id, detector, settings,
+                                               run_id)
+                _add(totals, got)
+                bar.advance(task)
+        except KeyboardInterrupt:
+            return totals, "interrupted"
+    return totals, "finished"
+
+
+def _add(totals: dict[str, int], got: Any) -> None:
+    totals["versions"] += 1
+    totals["new_passages"] += got.new_passages
+    totals["carried_reviews"] += got.carried
+    totals["dropped_hits"] += len(got.dropped)
+    totals["extraction_changed"] += got.extraction_changed
+    totals["not_compared"] += got.note is not None
+
+
+def _reprocess_report(out: Console, run_id: int, status: str, totals: dict[str, int],
+                      dropped: list[Any]) -> None:
+    out.print(f"Run {run_id} {status}: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                                     for k, v in totals.items()))
+    if status == "interrupted":
+        out.print("Interrupted: finished versions are saved; run the same command to resume.")
+    if dropped:
+        table = Table("hit", "version", "lexicon", "review", "sentence",
+                      title=f"{len(dropped)} hit(s) not found again (kept, superseded)")
+        for d in dropped:
+            table.add_row(str(d.hit_id), str(d.version_id), d.lexicon_version,
+                          (d.review or "").replace("_", "-"), escape(d.sentence))
+        out.print(table)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve the desk on 127.0.0.1 (or --host) until interrupted."""
+    import uvicorn
+
+    from web.app import create_app
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"evidence: warning: serving on {args.host}: anyone who can reach it can read "
+              "the database and record reviews", file=sys.stderr)
+    url = resolve_db_url(args.db)
+    open_database(url, create=False).dispose()
+    app = create_app(url, args.reviewer)
+    print(f"Evidence desk on http://{args.host}:{args.port}/  (database {url}; "
+          f"raw copies {data_dir_for(url)}); Ctrl-C stops it", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0

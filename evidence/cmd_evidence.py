@@ -1,0 +1,179 @@
+"""Evidence commands: history, cite, pack and verify."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import io
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from db.history import History, VersionEntry
+from db.queries import HitFilter
+from evidence.errors import UserError
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add history, cite, pack and verify."""
+    from evidence.cite import STYLES
+    from evidence.commands import add_hit_filters
+
+    p = sub.add_parser("history", parents=[common],
+                       help="versions and status changes of a URL, with text diffs")
+    p.add_argument("url")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--no-diff", action="store_true", help="do not print the text diffs")
+    p.set_defaults(func=history)
+
+    p = sub.add_parser("cite", parents=[common], help="cite one hit")
+    p.add_argument("hit_id", type=int)
+    p.add_argument("--style", choices=STYLES, default="footnote")
+    p.set_defaults(func=cite)
+
+    p = sub.add_parser("pack", parents=[common],
+                       help="write an evidence pack (zip) for the hits matching the filters")
+    add_hit_filters(p)
+    p.add_argument("-o", "--output", required=True, help="zip file to write (must not exist)")
+    p.set_defaults(func=pack)
+
+    p = sub.add_parser("verify", parents=[common],
+                       help="re-check raw files, hit offsets and WARC records; non-zero on damage")
+    p.set_defaults(func=verify)
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return data_dir_for(resolve_db_url(args.db))
+
+
+def history(args: argparse.Namespace) -> int:
+    """Print the versions, status changes and text diffs of one URL."""
+    from db.history import document_history
+
+    engine = open_database(args.db, create=False)
+    with session_scope(engine) as session:
+        found = document_history(session, args.url)
+    engine.dispose()
+    if found is None:
+        raise UserError(f"no stored document for {args.url}")
+    if args.format == "json":
+        data = asdict(found)
+        data["diffs"] = [] if args.no_diff else diffs(found.versions)
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        sys.stdout.write(describe_history(found, with_diff=not args.no_diff))
+    return 0
+
+
+def diffs(versions: list[VersionEntry]) -> list[str]:
+    """Return the unified text diff between each pair of consecutive versions."""
+    return [
+        "".join(difflib.unified_diff(
+            old.text.splitlines(keepends=True), new.text.splitlines(keepends=True),
+            fromfile=f"version {old.id} (sha256 {old.sha256[:12]}…, first seen {old.first_seen})",
+            tofile=f"version {new.id} (sha256 {new.sha256[:12]}…, first seen {new.first_seen})",
+        ))
+        for old, new in zip(versions, versions[1:], strict=False)
+    ]
+
+
+def describe_history(found: History, with_diff: bool = True) -> str:
+    """Return the plain-text history of one document."""
+    out = io.StringIO()
+    state = found.status
+    if found.removed_at:
+        state += f" since {found.removed_at}"
+    out.write(f"{found.url}\nsource {found.source}; status {state}; first seen "
+              f"{found.first_seen}; last seen {found.last_seen}; {found.fetches} fetches\n")
+    out.write(f"\nVersions ({len(found.versions)}):\n")
+    for n, v in enumerate(found.versions, 1):
+        out.write(f"  v{n} [version {v.id}] sha256:{v.sha256}\n"
+                  f"     first seen {v.first_seen}, last seen {v.last_seen}, {v.fetches} "
+                  f"fetches, {v.hits} hits — “{v.title or '(untitled)'}” "
+                  f"{v.published_at or 'n.d.'}\n"
+                  f"     WARC {v.warc_record_id or '-'}; {v.extractor}; "
+                  f"{v.segmenter or '-'}; lexicon {v.lexicon_version}\n")
+    out.write("\nStatus changes:\n")
+    for e in found.events:
+        change = f"{e.previous} → {e.status}" if e.previous else e.status
+        why = f" ({e.reason})" if e.reason else ""
+        out.write(f"  {e.observed_at}  {change}{why}  [capture {e.capture_id}]\n")
+    if with_diff:
+        for text in diffs(found.versions):
+            out.write("\n" + (text or "(no text difference: only the raw bytes changed)\n"))
+    return out.getvalue()
+
+
+def cite(args: argparse.Namespace) -> int:
+    """Print the citation of one hit in the chosen style."""
+    from db.citations import citation_facts
+    from db.queries import get_hit
+    from evidence.cite import cite as render
+
+    engine = open_database(args.db, create=False)
+    with session_scope(engine) as session:
+        hit = get_hit(session, args.hit_id)
+        if hit is None:
+            raise UserError(f"no hit with id {args.hit_id}")
+        facts = citation_facts(session, hit)
+    engine.dispose()
+    print(render(facts, args.style))
+    return 0
+
+
+def _hit_filter(args: argparse.Namespace) -> HitFilter:
+    return HitFilter(
+        term=args.term, category=args.category, company=args.company, source=args.source,
+        kind=args.kind, date_from=args.date_from, date_to=args.date_to,
+        min_score=args.min_score, limit=args.limit,
+    )
+
+
+def pack(args: argparse.Namespace) -> int:
+    """Write an evidence pack for the hits matching the filters."""
+    from db.citations import citation_facts
+    from db.queries import find_hits
+    from evidence.commands import write_csv
+    from evidence.pack import pack_files, write_pack
+
+    target = Path(args.output).expanduser().resolve()
+    if target.exists():
+        raise UserError(f"{target} exists; packs are never overwritten (choose another name)")
+    if not target.parent.is_dir():
+        raise UserError(f"directory {target.parent} does not exist")
+    engine = open_database(args.db, create=False)
+    with session_scope(engine) as session:
+        facts = [citation_facts(session, hit) for hit in find_hits(session, _hit_filter(args))]
+    engine.dispose()
+    if not facts:
+        raise UserError("no hits match these filters: nothing to pack")
+    buffer = io.StringIO()
+    write_csv([f.hit for f in facts], buffer)
+    files = pack_files(facts, _data_dir(args), buffer.getvalue().encode("utf-8"))
+    write_pack(files, target)
+    raws = sum(name.startswith("raw/") for name in files)
+    print(f"Wrote {target}: {len(facts)} hits, {raws} raw captures, {len(files)} files. "
+          "Check it: unzip, then `sha256sum -c MANIFEST.sha256` (see VERIFY.txt).")
+    return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    """Re-check the whole store; print every mismatch and exit 1 if there is any."""
+    from db.verify import verify_store
+
+    engine = open_database(args.db, create=False)
+    with session_scope(engine) as session:
+        report = verify_store(session, _data_dir(args))
+    engine.dispose()
+    for finding in report.warnings:
+        print(f"warning: {finding}")
+    for finding in report.problems:
+        print(f"MISMATCH {finding}")
+    checked = ", ".join(f"{n} {what}" for what, n in sorted(report.checked.items()))
+    verdict = "OK" if report.ok else f"FAILED: {len(report.problems)} mismatches"
+    print(f"Checked {checked or 'nothing'}: {verdict}")
+    return 0 if report.ok else 1

@@ -1,0 +1,59 @@
+"""One configuration file (evidence.toml) whose keys become environment defaults.
+
+Precedence: command-line options > environment variables > the file > built-in defaults.
+The file is $EVIDENCE_CONFIG, else ./evidence.toml when it exists. Keys (all optional) are the
+environment variables without their EVIDENCE_ prefix, in lower case: see KEYS.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+KEYS = {
+    "db": "database file or URL",
+    "data_dir": "raw captures, WARC files, logs and reports (default: beside the database)",
+    "user_agent": "the crawler's User-Agent",
+    "robotstxt_obey": "obey robots.txt (true/false; default true)",
+    "log_level": "Scrapy log level in the run log (default INFO)",
+    "sources_dir": "folder of source files (default: the bundled ones)",
+    "recheck_days": "re-check stored pages with hits after this many days (default: per source)",
+    "store_batch": "items written per database transaction (default 50)",
+    "incremental": "fetch only article URLs not yet stored (true/false; default true)",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; names the file and the key."""
+
+
+def config_path() -> Path | None:
+    """Return the configuration file in effect, if any."""
+    named = os.environ.get("EVIDENCE_CONFIG")
+    if named:
+        return Path(named)
+    local = Path("evidence.toml")
+    return local if local.is_file() else None
+
+
+def apply_config_file(path: Path | None = None) -> dict[str, str]:
+    """Set EVIDENCE_* environment defaults from the file; return what it set."""
+    path = path or config_path()
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    applied = {}
+    for key, value in data.items():
+        if key not in KEYS:
+            raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(KEYS)})")
+        if isinstance(value, bool):
+            value = "1" if value else "0"
+        name = f"EVIDENCE_{key.upper()}"
+        if name not in os.environ:
+            os.environ[name] = str(value)
+            applied[name] = str(value)
+    return applied

@@ -1,0 +1,36 @@
+"""Smoke test of the benchmark machinery on a few documents (no timing is asserted)."""
+
+from pathlib import Path
+
+from bench.reprocess import differences, populate, run
+from bench.synthetic import document, generate
+from db.bulk import count_versions, iter_texts
+from db.engine import open_database
+
+
+def test_generator_is_deterministic_streamed_and_labelled() -> None:
+    first = list(generate(200, seed=3))
+    assert [d.text for d in first] == [d.text for d in generate(200, seed=3)]
+    assert 10 <= sum(d.positive for d in first) <= 35  # about 10 %
+    assert all(1400 <= len(d.text) <= 2200 for d in first)
+    assert not any(d.positive and d.trap for d in first)
+    assert document(7, seed=3).text == document(7, seed=3).text != document(8, seed=3).text
+
+
+def test_reprocess_fast_and_baseline_agree_and_store(tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    positives = populate(db, 60, seed=2)
+    engine = open_database(str(db), create=False)
+    assert count_versions(engine) == 60
+    batches = list(iter_texts(engine, batch=25))
+    engine.dispose()
+    assert [len(b) for b in batches] == [25, 25, 10]
+    ids = [s.version_id for b in batches for s in b]
+    assert ids == sorted(ids)
+    fast = run(db, "fast", 1, 60, keep=60)
+    base = run(db, "baseline", 1, 60, keep=60)
+    assert fast.docs == base.docs == 60 and differences(fast, base) == []
+    assert fast.flagged == base.flagged >= positives > 0
+    assert fast.hits == base.hits > 0
+    two = run(db, "fast", 2, 60, keep=60)
+    assert two.docs == 60 and differences(two, fast) == []

@@ -1,0 +1,293 @@
+"""The desk's Starlette app: search, document pages, archived copies, reviews and exports.
+
+Pages read through a read-only SQLite connection (WAL: a crawl writing at the same time never
+blocks them); only a review opens a write transaction. Every crawled string reaches the page
+through Jinja's autoescaping, and the page policy (web.security) forbids inline scripts anyway.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from db.engine import data_dir_for, open_database, resolve_db_url, session_scope, sqlite_path
+from db.queries import (
+    HitFilter,
+    HitView,
+    document_detail,
+    find_hits,
+    iter_hits,
+    open_read_only,
+    raw_copy,
+    version_text,
+)
+from db.rawstore import RawStore
+from db.review import ReviewError, add_review, history, review_line
+from db.search import SearchFilter, highlight, search, sync_index, term_needles
+from evidence.cite import footnote
+from web import params
+from web.security import ARCHIVE_POLICY, SecurityHeaders, safe_next, same_origin
+
+HERE = Path(__file__).resolve().parent
+EXPORT_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Block:
+    """A stretch of a document's text: plain, or one hit's sentence."""
+
+    segments: list[tuple[str, bool]]
+    hit: HitView | None = None
+
+
+class Desk:
+    """The database handles and settings one server uses."""
+
+    def __init__(self, db: str | None, reviewer: str) -> None:
+        url = resolve_db_url(db)
+        path = sqlite_path(url)
+        if path is None:
+            raise ValueError("the desk serves SQLite databases only")
+        self.writer = open_database(url, create=False)
+        with session_scope(self.writer) as session:
+            self.indexed = sync_index(session)
+        self.reader: Engine = open_read_only(str(path))
+        self.raw = RawStore(data_dir_for(url))
+        self.reviewer = reviewer
+        self.templates = _templates()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session."""
+        with Session(self.reader) as session:
+            yield session
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        """Render a template with the helpers every page uses."""
+        context.setdefault("q", "")
+        context.update(request=request, p=params, reviewer=self._reviewer(request))
+        return HTMLResponse(self.templates.get_template(name).render(context), status_code=status)
+
+    def _reviewer(self, request: Request) -> str:
+        return request.cookies.get("reviewer") or self.reviewer
+
+    def close(self) -> None:
+        """Release both engines."""
+        self.reader.dispose()
+        self.writer.dispose()
+
+
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env.globals.update(label=params.label)
+    return env
+
+
+def citation(session: Session, hit: HitView) -> str:
+    """The footnote of a hit (with archive and removal facts when recorded) and its review."""
+    try:
+        from db.citations import citation_facts
+
+        text = footnote(hit, citation_facts(session, hit))
+    except (ImportError, TypeError, OperationalError):
+        text = footnote(hit)
+    line = review_line(hit.review_status, hit.reviewer, hit.reviewed_at)
+    return f"{text} {line}" if line else text
+
+
+def _hits_by_version(session: Session, version_ids: list[int]) -> dict[int, list[HitView]]:
+    found: dict[int, list[HitView]] = {}
+    if version_ids:
+        for hit in find_hits(session, HitFilter(version_ids=tuple(version_ids))):
+            found.setdefault(hit.version_id, []).append(hit)
+    return found
+
+
+def search_page(request: Request) -> Response:
+    """The search page: query, facets with counts, results with passages and hits."""
+    desk: Desk = request.app.state.desk
+    query = request.query_params
+    wanted = params.search_filter(query)
+    with desk.read() as session:
+        page = search(session, wanted)
+        hits = _hits_by_version(session, [r.facts.version_id for r in page.results])
+        cites = {h.id: citation(session, h) for group in hits.values() for h in group}
+    pages = max(1, -(-page.total // params.PAGE_SIZE))
+    return desk.render(request, "search.html", page=page, hits=hits, q=wanted.query,
+                       query=query, number=wanted.offset // params.PAGE_SIZE + 1, pages=pages,
+                       needles=page.needles, mark=_mark_hit, cites=cites)
+
+
+def _mark_hit(hit: HitView, needles: list[str]) -> list[tuple[str, bool]]:
+    """A hit's sentence with its lexicon terms and the query words marked."""
+    return highlight(hit.sentence, [*term_needles([*hit.terms, *hit.companies]), *needles])
+
+
+def text_blocks(body: str, hits: list[HitView], needles: list[str]) -> list[Block]:
+    """The full text cut into plain stretches and hit sentences, all marked."""
+    blocks, pos = [], 0
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.start < pos:
+            continue
+        blocks.append(Block(highlight(body[pos:hit.start], needles)))
+        blocks.append(Block(_mark_hit(hit, needles), hit))
+        pos = hit.end
+    blocks.append(Block(highlight(body[pos:], needles)))
+    return blocks
+
+
+def document_page(request: Request) -> Response:
+    """A document: status, versions, every hit in the full text, citations and reviews."""
+    desk: Desk = request.app.state.desk
+    q = request.query_params.get("q", "")[:500]
+    with desk.read() as session:
+        detail = document_detail(session, request.path_params["document_id"])
+        if detail is None or not detail.versions:
+            raise HTTPException(404, "no such document")
+        chosen = _chosen_version(request, [v.id for v in detail.versions])
+        hits = _hits_by_version(session, [chosen]).get(chosen, [])
+        body = version_text(session, chosen)
+        reviews = {hit.id: history(session, hit.id) for hit in hits}
+        cites = {hit.id: citation(session, hit) for hit in hits}
+    from db.search import highlight_words
+
+    needles = highlight_words(q) if q.strip() else []
+    version = next(v for v in detail.versions if v.id == chosen)
+    return desk.render(request, "document.html", doc=detail, version=version, hits=hits,
+                       blocks=text_blocks(body, hits, needles), reviews=reviews, q=q,
+                       mark=_mark_hit, needles=needles, cites=cites,
+                       here=str(request.url.path) + (f"?{request.url.query}"
+                                                     if request.url.query else ""))
+
+
+def _chosen_version(request: Request, ids: list[int]) -> int:
+    wanted = request.query_params.get("version", "")
+    return int(wanted) if wanted.isdigit() and int(wanted) in ids else ids[-1]
+
+
+def archived_copy(request: Request) -> Response:
+    """The stored raw bytes of a version, served so that nothing in them can run or call out."""
+    desk: Desk = request.app.state.desk
+    with desk.read() as session:
+        copy = raw_copy(session, request.path_params["version_id"])
+    if copy is None or not desk.raw.path(copy.sha256).is_file():
+        raise HTTPException(404, "no stored copy of this version")
+    media = (copy.content_type or "application/octet-stream").split(";")[0].strip().lower()
+    if media.startswith("text/"):
+        media = f"{media}; charset={copy.charset or 'utf-8'}"
+    elif media != "application/pdf":
+        media = "application/octet-stream"
+    headers = {"content-security-policy": ARCHIVE_POLICY, "cache-control": "no-store",
+               "content-disposition": f'inline; filename="{copy.sha256}"'}
+    return Response(desk.raw.read(copy.sha256), media_type=media, headers=headers)
+
+
+async def review(request: Request) -> Response:
+    """Record a review from a form, then go back to the page it came from."""
+    desk: Desk = request.app.state.desk
+    if not same_origin(request.headers.get("origin"), request.headers.get("host")):
+        raise HTTPException(403, "reviews are accepted from this desk's own pages only")
+    form = await request.form()
+    hit_id = str(form.get("hit_id", ""))
+    reviewer = str(form.get("reviewer", "")).strip() or desk.reviewer
+    if not hit_id.isdigit():
+        raise HTTPException(400, "missing hit id")
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        await run_in_threadpool(_save_review, desk, int(hit_id), str(form.get("status", "")),
+                                reviewer, str(form.get("note", "")))
+    except ReviewError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    target = safe_next(str(form.get("next", "")), "/") + f"#hit-{hit_id}"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie("reviewer", reviewer[:100], samesite="strict", httponly=True)
+    return response
+
+
+def _save_review(desk: Desk, hit_id: int, status: str, reviewer: str, note: str) -> None:
+    with session_scope(desk.writer) as session:
+        add_review(session, hit_id, status, reviewer, note)
+
+
+def export(request: Request) -> Response:
+    """The hits of the current result set as CSV or JSON Lines (citation fields and reviews)."""
+    from evidence.commands import write_csv
+
+    desk: Desk = request.app.state.desk
+    fmt = request.path_params["fmt"]
+    if fmt not in ("csv", "jsonl"):
+        raise HTTPException(404, "export formats: csv, jsonl")
+    wanted = params.search_filter(request.query_params, limit=EXPORT_LIMIT)
+    out = io.StringIO()
+    with desk.read() as session:
+        ids = search(session, wanted).version_ids
+        rows = list(_export_rows(session, ids, wanted))
+    if fmt == "csv":
+        write_csv(rows, out)
+    else:
+        out.writelines(json.dumps(h.to_dict(), ensure_ascii=False) + "\n" for h in rows)
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson; charset=utf-8"
+    disposition = f'attachment; filename="evidence-hits.{fmt}"'
+    return Response(out.getvalue(), media_type=media,
+                    headers={"content-disposition": disposition})
+
+
+def _export_rows(session: Session, ids: list[int], wanted: SearchFilter) -> Iterator[HitView]:
+    """Current hits of the result set that also match its hit-level facets."""
+    review = wanted.review if wanted.review else None
+    for start in range(0, len(ids), 500):
+        chunk = HitFilter(version_ids=tuple(ids[start:start + 500]), category=wanted.category,
+                          company=wanted.company, review=review)
+        yield from iter_hits(session, f=chunk)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    """HTTP errors as a small page."""
+    desk: Desk = request.app.state.desk
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else "unexpected error"
+    return desk.render(request, "error.html", status=status, code=status, message=detail)
+
+
+async def busy(request: Request, exc: Exception) -> Response:
+    """A locked or unreadable database: say so plainly, nothing was lost."""
+    desk: Desk = request.app.state.desk
+    message = ("The database is busy (a crawl is writing). Nothing was lost; "
+               "go back and try again in a moment.")
+    return desk.render(request, "error.html", status=503, code=503, message=message)
+
+
+def create_app(db: str | None, reviewer: str) -> Starlette:
+    """The desk app over the database ``db``."""
+    desk = Desk(db, reviewer)
+    routes = [
+        Route("/", search_page),
+        Route("/doc/{document_id:int}", document_page),
+        Route("/archive/{version_id:int}", archived_copy),
+        Route("/review", review, methods=["POST"]),
+        Route("/export.{fmt:str}", export),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
+                    exception_handlers={HTTPException: not_found, OperationalError: busy})
+    app.state.desk = desk
+    return app

@@ -1,0 +1,83 @@
+"""Search parameters in the URL: parsing them into a SearchFilter and building facet links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from urllib.parse import urlencode
+
+from db.search import FACETS, SearchFilter
+
+PAGE_SIZE = 20
+KEYS = ("q", *FACETS, "from", "to")
+
+KIND_LABELS = {"state_media": "State media", "government": "Government notices",
+               "company": "Company"}
+CATEGORY_LABELS = {
+    "surplus_labour": "Surplus labour", "transfer": "Transfer",
+    "organised_transfer": "Organised transfer", "channel": "Transfer channel",
+    "dispatch": "Dispatch / programme", "targeted": "Targeted people",
+    "camp_to_work": "Camp to work", "control": "Control", "political": "Political",
+    "cadre": "Cadre mobilisation", "soft": "Softer wording", "place": "Place",
+    "company": "Company", "figure": "Figure", "counter": "Counter-indicator",
+}
+REVIEW_LABELS = {"confirmed": "Confirmed", "rejected": "Rejected",
+                 "needs_translation": "Needs translation", "unreviewed": "Not reviewed"}
+FACET_TITLES = {"kind": "Source kind", "source": "Source", "category": "Category",
+                "company": "Company", "year": "Year", "language": "Language",
+                "review": "Review state", "flagged": "Flagged"}
+
+
+def label(facet: str, value: str) -> str:
+    """How a facet value is shown."""
+    table = {"kind": KIND_LABELS, "category": CATEGORY_LABELS, "review": REVIEW_LABELS}
+    return table.get(facet, {}).get(value, value)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _page(value: str | None) -> int:
+    return max(1, int(value)) if value and value.isdigit() and len(value) < 6 else 1
+
+
+def search_filter(params: Mapping[str, str], limit: int = PAGE_SIZE) -> SearchFilter:
+    """The filter a search URL asks for (unknown or malformed values are ignored)."""
+    values = {name: (params.get(name) or "").strip()[:200] or None for name in FACETS}
+    return SearchFilter(
+        query=(params.get("q") or "")[:500], date_from=_date(params.get("from")),
+        date_to=_date(params.get("to")), limit=limit,
+        offset=(_page(params.get("page")) - 1) * limit, **values,
+    )
+
+
+def current(params: Mapping[str, str]) -> dict[str, str]:
+    """The search parameters in use (without the page number)."""
+    return {k: params[k] for k in KEYS if params.get(k)}
+
+
+def link(params: Mapping[str, str], **changes: str | None) -> str:
+    """The search URL with some parameters set (or removed with None), back on page 1."""
+    merged = current(params)
+    for key, value in changes.items():
+        key = key.rstrip("_")
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return "/?" + urlencode(merged) if merged else "/"
+
+
+def page_link(params: Mapping[str, str], page: int) -> str:
+    """The same search on another page."""
+    return "/?" + urlencode({**current(params), "page": str(page)})
+
+
+def export_link(params: Mapping[str, str], fmt: str) -> str:
+    """The export URL of the current result set."""
+    query = urlencode(current(params))
+    return f"/export.{fmt}" + (f"?{query}" if query else "")

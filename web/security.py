@@ -1,0 +1,73 @@
+"""Response headers that keep crawled content inert, and the same-origin check for reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import urlsplit
+
+# Our own pages: scripts and styles only from our /static files, nothing from elsewhere.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'self'"
+)
+# Archived copies: no script runs, no request leaves the machine, forms are dead (sandbox).
+ARCHIVE_POLICY = (
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox"
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding CSP and friends to every response that does not set its own."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Wrap ``send`` to add the headers."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                for name, value in _defaults():
+                    if name not in names:
+                        headers.append((name, value))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _defaults() -> list[tuple[bytes, bytes]]:
+    return [
+        (b"content-security-policy", PAGE_POLICY.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"SAMEORIGIN"),
+    ]
+
+
+def same_origin(origin: str | None, host: str | None) -> bool:
+    """Whether a POST comes from our own pages (no Origin header: a non-browser client)."""
+    if not origin:
+        return True
+    return bool(host) and urlsplit(origin).netloc == host
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """A local path to go back to after a form (never another site)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value
