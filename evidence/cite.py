@@ -12,8 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from db.citations import CitationFacts
 from db.queries import HitView
+from db.review import review_line
 
 STYLES = ("footnote", "bibtex", "csl-json")
 
@@ -21,8 +24,6 @@ STYLES = ("footnote", "bibtex", "csl-json")
 def footnote(hit: HitView, facts: CitationFacts | None = None) -> str:
     """Return a footnote-style citation quoting the sentence in its original script."""
     parts = [hit.publisher or "(unknown publisher)"]
-    if hit.origin and hit.origin != hit.publisher:
-        parts.append(f"reposting {hit.origin}")
     parts.append(f"“{hit.title or '(untitled)'}”")
     if hit.doc_number:
         parts.append(hit.doc_number)
@@ -38,7 +39,15 @@ def footnote(hit: HitView, facts: CitationFacts | None = None) -> str:
         archived += f", WARC-Record-ID {facts.archived.warc_record_id}"
     text = f"{', '.join(parts)} (accessed {accessed} UTC; {archived}). Quote: “{hit.sentence}”"
     notes = notes_for(facts) if facts else []
-    return " ".join([text, *notes])
+    review = review_line(hit.review_status, hit.reviewer, hit.reviewed_at)
+    return " ".join([text, *notes, *([review] if review else [])])
+
+
+def full_citation(session: Session, hit: HitView) -> str:
+    """The footnote of a hit with its archive, removal, repost and review facts."""
+    from db.citations import citation_facts
+
+    return footnote(hit, citation_facts(session, hit))
 
 
 def _wayback_time(stamp: str | None) -> str:

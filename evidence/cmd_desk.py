@@ -162,16 +162,16 @@ def review(args: argparse.Namespace) -> int:
 
 def _record(engine: Any, args: argparse.Namespace) -> int:
     from db.queries import get_hit
-    from db.review import add_review, review_line
-    from evidence.cite import footnote
+    from db.review import add_review
+    from evidence.cite import full_citation
 
     with session_scope(engine) as session:
         row = add_review(session, args.hit_id, args.status, args.reviewer, args.note)
+    print(f"hit {row.hit_id}: {row.label} by {row.reviewer} at {row.reviewed_at}")
     with session_scope(engine) as session:
         hit = get_hit(session, args.hit_id)
-    print(f"hit {row.hit_id}: {row.label} by {row.reviewer} at {row.reviewed_at}")
-    if hit is not None:
-        print(footnote(hit), review_line(hit.review_status, hit.reviewer, hit.reviewed_at))
+        if hit is not None:
+            print(full_citation(session, hit))
     return 0
 
 

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.queries import HitFilter, HitView, find_hits, get_hit, iter_hits, run_summary, version_text
-from evidence.cite import context, footnote
+from evidence.cite import context, full_citation
 from evidence.errors import UserError
 
 CSV_FIELDS = [
@@ -172,7 +172,8 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
     engine = open_database(db, create=False)
     with session_scope(engine) as session:
         summary = run_summary(session, run_id)
-        best = find_hits(session, HitFilter(limit=top))
+        best = [(hit, full_citation(session, hit))
+                for hit in find_hits(session, HitFilter(limit=top))]
     out = console()
     out.print(f"\n[bold]Run {run_id}[/bold]: {summary.pages} pages fetched, "
               f"{summary.new_documents} new documents ({summary.documents_total} in the "
@@ -184,8 +185,8 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
     out.print(f"Database: {engine.url.database or engine.url}   Log: {log_file}")
     if best:
         out.print(f"\n[bold]Top {len(best)} hits[/bold]")
-        for hit in best:
-            out.print(f"[{hit.id}] score {hit.score:.1f}  {footnote(hit)}", markup=False)
+        for hit, citation in best:
+            out.print(f"[{hit.id}] score {hit.score:.1f}  {citation}", markup=False)
     engine.dispose()
 
 
@@ -279,6 +280,7 @@ def show(args: argparse.Namespace) -> int:
         if hit is None:
             raise UserError(f"no hit with id {args.hit_id}")
         text = version_text(session, hit.version_id)
+        citation = full_citation(session, hit)
     before, sentence, after = context(text, hit.start, hit.end)
     out = console()
     out.print(f"[bold]Hit {hit.id}[/bold]  score {hit.score:.1f}  "
@@ -290,7 +292,7 @@ def show(args: argparse.Namespace) -> int:
               + "[/bold yellow]" + after.replace("[", r"\[") + "…")
     out.print(f"\noffsets {hit.start}–{hit.end}; raw copy sha256:{hit.sha256} "
               f"({hit.raw_path}); lexicon {hit.lexicon_version}", markup=False)
-    out.print("\nCitation:\n" + footnote(hit), markup=False)
+    out.print("\nCitation:\n" + citation, markup=False)
     return 0
 
 

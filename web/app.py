@@ -39,9 +39,9 @@ from db.queries import (
     version_text,
 )
 from db.rawstore import RawStore
-from db.review import ReviewError, add_review, history, review_line
+from db.review import ReviewError, add_review, history
 from db.search import SearchFilter, highlight, search, sync_index, term_needles
-from evidence.cite import footnote
+from evidence.cite import full_citation
 from web import params
 from web.security import ARCHIVE_POLICY, SecurityHeaders, safe_next, same_origin
 
@@ -103,14 +103,7 @@ def _templates() -> jinja2.Environment:
 
 def citation(session: Session, hit: HitView) -> str:
     """The footnote of a hit (with archive and removal facts when recorded) and its review."""
-    try:
-        from db.citations import citation_facts
-
-        text = footnote(hit, citation_facts(session, hit))
-    except (ImportError, TypeError, OperationalError):
-        text = footnote(hit)
-    line = review_line(hit.review_status, hit.reviewer, hit.reviewed_at)
-    return f"{text} {line}" if line else text
+    return full_citation(session, hit)
 
 
 def _hits_by_version(session: Session, version_ids: list[int]) -> dict[int, list[HitView]]:
