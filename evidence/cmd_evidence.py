@@ -13,7 +13,6 @@ from typing import Any
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.history import History, VersionEntry
-from db.queries import HitFilter
 from evidence.errors import UserError
 
 
@@ -125,19 +124,11 @@ def cite(args: argparse.Namespace) -> int:
     return 0
 
 
-def _hit_filter(args: argparse.Namespace) -> HitFilter:
-    return HitFilter(
-        term=args.term, category=args.category, company=args.company, source=args.source,
-        kind=args.kind, date_from=args.date_from, date_to=args.date_to,
-        min_score=args.min_score, limit=args.limit,
-    )
-
-
 def pack(args: argparse.Namespace) -> int:
     """Write an evidence pack for the hits matching the filters."""
     from db.citations import citation_facts
     from db.queries import find_hits
-    from evidence.commands import write_csv
+    from evidence.commands import hit_filter, write_csv
     from evidence.pack import pack_files, write_pack
 
     target = Path(args.output).expanduser().resolve()
@@ -147,7 +138,7 @@ def pack(args: argparse.Namespace) -> int:
         raise UserError(f"directory {target.parent} does not exist")
     engine = open_database(args.db, create=False)
     with session_scope(engine) as session:
-        facts = [citation_facts(session, hit) for hit in find_hits(session, _hit_filter(args))]
+        facts = [citation_facts(session, hit) for hit in find_hits(session, hit_filter(args))]
     engine.dispose()
     if not facts:
         raise UserError("no hits match these filters: nothing to pack")

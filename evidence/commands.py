@@ -222,9 +222,13 @@ def _last_runs(db: str | None) -> dict[str, Any]:
     return runs
 
 
-def _filter(args: argparse.Namespace) -> HitFilter:
+def hit_filter(args: argparse.Namespace) -> HitFilter:
+    """The HitFilter of the options added by add_hit_filters (any company spelling works)."""
+    from pipelines.text.lexicon import canonical_company
+
+    company = (canonical_company(args.company) or args.company) if args.company else None
     return HitFilter(
-        term=args.term, category=args.category, company=args.company, source=args.source,
+        term=args.term, category=args.category, company=company, source=args.source,
         kind=args.kind, date_from=args.date_from, date_to=args.date_to,
         min_score=args.min_score, limit=args.limit,
     )
@@ -234,7 +238,7 @@ def hits(args: argparse.Namespace) -> int:
     """List stored hits as a table, JSON or CSV."""
     engine = open_database(args.db, create=False)
     with session_scope(engine) as session:
-        found = find_hits(session, _filter(args))
+        found = find_hits(session, hit_filter(args))
     if args.format == "json":
         raw_root = data_dir_for(resolve_db_url(args.db))
         rows = [h.to_dict() | {"raw_file": str(raw_root / h.raw_path) if h.raw_path else None}

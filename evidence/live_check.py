@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,8 +83,11 @@ def crawl_sample(slug: str, pages: int) -> tuple[list[CaptureItem], dict[str, An
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
+    # a sample of the live site as it is now: no database, so no incremental skips or re-checks
+    nowhere = os.path.join(tempfile.mkdtemp(prefix="evidence-live-"), "none.db")
     for name, value in {"ITEM_PIPELINES": {}, "CLOSESPIDER_PAGECOUNT": pages,
-                        "LOG_ENABLED": False, "RETRY_TIMES": 0}.items():
+                        "LOG_ENABLED": False, "RETRY_TIMES": 0, "EVIDENCE_INCREMENTAL": False,
+                        "EVIDENCE_DB": nowhere}.items():
         settings.set(name, value, priority="cmdline")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(settings)
