@@ -59,7 +59,7 @@ def runs(args: argparse.Namespace) -> int:
         table.add_row(str(row.id), f"{row.started_at:%Y-%m-%d %H:%M}", took, row.status,
                       str(len(row.sources)), _n(s, "downloader/request_count"), str(ok),
                       str(bad), _n(s, "evidence/new_documents"), _n(s, "evidence/new_versions"),
-                      _n(s, "evidence/removals"), _n(s, "evidence/new_hits"),
+                      _n(s, "evidence/removed_documents"), _n(s, "evidence/new_hits"),
                       _n(s, "evidence/items/error"), _n(s, "evidence/skipped_known"))
     console().print(table)
     return 0

@@ -95,6 +95,16 @@ def test_history_shows_removals(crawled: Crawled) -> None:
     assert "Versions (1):" in soft.stdout  # the "deleted" page is not a version of the article
 
 
+def test_runs_and_report_count_the_change_and_removals(crawled: Crawled) -> None:
+    runs = evidence("runs", "--db", str(crawled.db))
+    assert runs.returncode == 0, runs.stderr
+    second = next(line for line in runs.stdout.splitlines() if line.startswith("│ 2 "))
+    cells = [cell.strip() for cell in second.split("│")[1:-1]]
+    assert cells[3] == "finished" and cells[9] == "1" and cells[10] == "2"  # +vers, gone
+    report = evidence("report", "--db", str(crawled.db), "--run", "2")
+    assert crawled.base + DELETED in report.stdout and crawled.base + EDITED in report.stdout
+
+
 def test_removed_page_was_only_linked_by_the_recheck(crawled: Crawled) -> None:
     rows = sql(crawled, "select run_id, http_status from captures where url = ? order by id",
                crawled.base + DELETED)
