@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -102,7 +103,7 @@ class Capture(Base):
     charset: Mapped[str | None] = mapped_column(String(40), nullable=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     raw_path: Mapped[str | None] = mapped_column(Text, nullable=True)
-    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # 64-bit on PG
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     # why this fetch says the page is gone (http_404, soft_404: 页面不存在, redirect_home ...)
     gone: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -120,8 +121,8 @@ class Capture(Base):
     # the WARC response record of this fetch; offset/length span its gzip member(s)
     warc_file: Mapped[str | None] = mapped_column(Text, nullable=True)
     warc_record_id: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
-    warc_offset: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    warc_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     document: Mapped[Document | None] = relationship(foreign_keys=[document_id])
     source: Mapped[Source] = relationship()

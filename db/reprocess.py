@@ -160,8 +160,7 @@ def apply_detection(session: Session, version: Version, detection: Detection, ru
         extraction_changed=outcome.extraction_changed, hits_before=len(before),
         hits_after=len(after), reviews_carried=outcome.carried,
         dropped_hits=json.dumps(outcome.dropped), created_at=datetime.now(UTC)))
-    if session.get_bind().dialect.name == "sqlite":
-        index_versions(session.connection(), [(version.id, version.title, version.text)])
+    index_versions(session.connection(), [(version.id, version.title, version.text)])
     return outcome
 
 

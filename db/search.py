@@ -1,4 +1,4 @@
-"""Full-text search: an SQLite FTS5 index over jieba-segmented, normalised text.
+"""Full-text search over jieba-segmented, normalised text: SQLite FTS5 or a PostgreSQL tsvector.
 
 Every version's title and text are folded (width, Traditional -> Simplified, lower case; see
 ``pipelines.text.normalise``) and segmented with the detector's jieba dictionary; the tokens go
@@ -6,6 +6,16 @@ into ``search_fts`` (rowid = ``versions.id``) separated by spaces, so FTS5's ``u
 tokenizer sees jieba's words. A long word is followed by the dictionary words inside it
 (``劳动力转移就业`` also yields ``劳动力``, ``转移``, ``就业``), so a short query finds it.
 Queries are folded and segmented the same way: a query in either script finds both.
+
+On PostgreSQL the same token strings go into ``search_tokens`` (version_id, title, body) with
+a stored ``tsvector`` column built by ``to_tsvector('simple', ...)`` (title weighted A, body B)
+and a GIN index. The ``simple`` configuration only lower-cases and splits on spaces and
+punctuation, so the lexemes are jieba's words: neither backend segments Chinese itself. A query
+token becomes ``phraseto_tsquery`` of the token, or (when jieba might have cut it differently)
+the AND of its parts; ranking is ``ts_rank`` with the title weighing three times the body, like
+FTS5's ``bm25(3, 1)``, negated so that lower is better on both backends. Where FTS5 asks the
+parts to be NEAR each other, PostgreSQL only asks for all of them; the phrase check that follows
+(``phrase_words``) keeps only texts where the word itself occurs, on both backends.
 
 The index follows the data: a flush listener indexes every new ``Version`` in the same
 transaction (register it by importing this module; ``db.store`` does), ``sync_index`` adds any
@@ -33,6 +43,19 @@ _CREATE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
     "title, body, tokenize = 'unicode61 remove_diacritics 0')"
 )
+PG_TABLE = "search_tokens"
+PG_DDL = (  # frozen in db/migrations/versions/0002 for databases made before it
+    f"CREATE TABLE IF NOT EXISTS {PG_TABLE} ("
+    " version_id INTEGER PRIMARY KEY REFERENCES versions(id),"
+    " title TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '',"
+    " tsv TSVECTOR GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple'::regconfig, title), 'A') ||"
+    " setweight(to_tsvector('simple'::regconfig, body), 'B')) STORED)",
+    f"CREATE INDEX IF NOT EXISTS ix_search_tokens_tsv ON {PG_TABLE} USING GIN (tsv)",
+)
+_PG_UPSERT = (f"INSERT INTO {PG_TABLE} (version_id, title, body) VALUES (:id, :t, :b) "
+              "ON CONFLICT (version_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body")
+_PG_WEIGHTS = "{0.1, 0.2, 0.3333, 1.0}"  # D, C, B (body), A (title): title counts 3x
 _WORD = re.compile(r"\w", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAX_SUBWORD = 4
@@ -79,7 +102,7 @@ def index_tokens(value: str) -> str:
     for word in _words(fold_for_matching(value or "")):
         out.append(word)
         out.extend(subwords(word))
-    return " ".join(out)
+    return " ".join(out).replace("\x00", "")
 
 
 def _quote(token: str) -> str:
@@ -144,14 +167,31 @@ def ensure_table(conn: Connection) -> None:
     conn.execute(text(_CREATE))
 
 
+def create_search_table(conn: Connection) -> None:
+    """Create this backend's search table (FTS5 on SQLite, search_tokens on PostgreSQL)."""
+    if conn.dialect.name == "sqlite":
+        ensure_table(conn)
+    elif conn.dialect.name == "postgresql":
+        for statement in PG_DDL:
+            conn.execute(text(statement))
+
+
 def index_versions(conn: Connection, rows: Iterable[tuple[int, str | None, str]]) -> int:
     """(Re-)index versions given as (id, title, text); the index is derived, never evidence."""
-    ensure_table(conn)
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        ensure_table(conn)
+    elif conn.dialect.name != "postgresql":
+        return 0
     count = 0
     for version_id, title, body in rows:
-        conn.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), {"id": version_id})
-        conn.execute(text(f"INSERT INTO {TABLE}(rowid, title, body) VALUES (:id, :t, :b)"),
-                     {"id": version_id, "t": index_tokens(title or ""), "b": index_tokens(body)})
+        values = {"id": version_id, "t": index_tokens(title or ""), "b": index_tokens(body)}
+        if sqlite:
+            conn.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), {"id": version_id})
+            conn.execute(text(f"INSERT INTO {TABLE}(rowid, title, body) VALUES (:id, :t, :b)"),
+                         values)
+        else:
+            conn.execute(text(_PG_UPSERT), values)
         count += 1
     return count
 
@@ -162,13 +202,17 @@ def _index_new_versions(session: Session, _context: UOWTransaction) -> None:
     new = [obj for obj in session.new if isinstance(obj, Version)]
     if not new:
         return
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
-        index_versions(conn, [(v.id, v.title, v.text) for v in new])
+    index_versions(session.connection(), [(v.id, v.title, v.text) for v in new])
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def has_index(session: Session) -> bool:
-    """Whether this database has the FTS5 table."""
+    """Whether this database has its search table."""
+    if not _sqlite(session):
+        return session.scalar(text(f"SELECT to_regclass('{PG_TABLE}') IS NOT NULL")) is True
     found = session.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": TABLE})
     return found.first() is not None
 
@@ -177,16 +221,16 @@ def missing_versions(session: Session) -> list[int]:
     """Ids of versions not in the index yet."""
     if not has_index(session):
         return list(session.scalars(select(Version.id).order_by(Version.id)))
-    query = text(f"SELECT id FROM versions WHERE id NOT IN (SELECT rowid FROM {TABLE}) ORDER BY id")
+    indexed = f"SELECT rowid FROM {TABLE}" if _sqlite(session) else \
+        f"SELECT version_id FROM {PG_TABLE}"
+    query = text(f"SELECT id FROM versions WHERE id NOT IN ({indexed}) ORDER BY id")
     return [row[0] for row in session.execute(query)]
 
 
 def sync_index(session: Session, batch: int = 100) -> int:
     """Index every version the index lacks (e.g. stored before it existed); return how many."""
-    if session.get_bind().dialect.name != "sqlite":
-        return 0
     conn = session.connection()
-    ensure_table(conn)
+    create_search_table(conn)
     missing = missing_versions(session)
     for start in range(0, len(missing), batch):
         ids = missing[start:start + batch]
@@ -360,10 +404,34 @@ def _facets(rows: list[VersionFacts], f: SearchFilter) -> dict[str, list[tuple[s
     return out
 
 
-def _ranks(session: Session, expression: str) -> dict[int, float]:
-    """bm25 rank (lower is better; titles weigh 3x) of every version matching."""
-    query = text(f"SELECT rowid, bm25({TABLE}, 3.0, 1.0) FROM {TABLE} WHERE {TABLE} MATCH :q")
-    return {row[0]: float(row[1]) for row in session.execute(query, {"q": expression})}
+def _ranks(session: Session, query: str) -> dict[int, float]:
+    """Rank (lower is better; titles weigh 3x) of every version matching ``query``."""
+    if not _sqlite(session):
+        return _pg_ranks(session, query)
+    sql = text(f"SELECT rowid, bm25({TABLE}, 3.0, 1.0) FROM {TABLE} WHERE {TABLE} MATCH :q")
+    return {row[0]: float(row[1]) for row in session.execute(sql, {"q": match_expression(query)})}
+
+
+def pg_tsquery(query: str) -> tuple[str, dict[str, str]]:
+    """The PostgreSQL tsquery expression (and its parameters) of a user query."""
+    clauses, params = [], {}
+    for n, token in enumerate(dict.fromkeys(query_tokens(query))):
+        params[f"t{n}"] = token
+        clause = f"phraseto_tsquery('simple', :t{n})"
+        parts = _cover(token)
+        if len(parts) >= 2:
+            params[f"p{n}"] = " ".join(parts)
+            clause = f"({clause} || plainto_tsquery('simple', :p{n}))"
+        clauses.append(clause)
+    return " && ".join(clauses), params
+
+
+def _pg_ranks(session: Session, query: str) -> dict[int, float]:
+    """Negated ts_rank (title weight A = 3x body B, length-normalised) of every match."""
+    expression, params = pg_tsquery(query)
+    sql = text(f"SELECT version_id, -ts_rank('{_PG_WEIGHTS}', tsv, q, 1) "
+               f"FROM {PG_TABLE}, (SELECT {expression} AS q) AS wanted WHERE tsv @@ q")
+    return {row[0]: float(row[1]) for row in session.execute(sql, params)}
 
 
 def _contiguous(session: Session, ranks: dict[int, float], words: list[str]
@@ -402,7 +470,7 @@ def search(session: Session, f: SearchFilter) -> SearchPage:
         expression = match_expression(f.query)
         if not expression or not has_index(session):
             return SearchPage(total=0, facets={name: [] for name in FACETS})
-        ranks = _contiguous(session, _ranks(session, expression), phrase_words(f.query))
+        ranks = _contiguous(session, _ranks(session, f.query), phrase_words(f.query))
     rows = _best_per_document(version_facts(session, ranks.keys() if ranks is not None
                                             else None), ranks)
     chosen = sorted((r for r in rows if _passes(r, f)), key=lambda r: _order(r, ranks))

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "evidence.cmd_desk",
     "evidence.cmd_sources",
     "evidence.cmd_eval",
+    "evidence.cmd_db",
 ]
 
 

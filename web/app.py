@@ -63,12 +63,12 @@ class Desk:
     def __init__(self, db: str | None, reviewer: str) -> None:
         url = resolve_db_url(db)
         path = sqlite_path(url)
-        if path is None:
-            raise ValueError("the desk serves SQLite databases only")
         self.writer = open_database(url, create=False)
         with session_scope(self.writer) as session:
             self.indexed = sync_index(session)
-        self.reader: Engine = open_read_only(str(path))
+        # PostgreSQL: pages read in read-only transactions of the server's own MVCC snapshots
+        self.reader: Engine = open_read_only(str(path)) if path is not None else \
+            self.writer.execution_options(postgresql_readonly=True)
         self.raw = RawStore(data_dir_for(url))
         self.reviewer = reviewer
         self.templates = _templates()
