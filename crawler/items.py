@@ -40,6 +40,8 @@ class CaptureItem:
     archive_timestamp: str | None = None
     # what a search or filing API said about this document (title, published, doc_number, ...)
     listing_meta: dict[str, str] = field(default_factory=dict)
+    # distributed crawls: the lease of the queued request this item came from
+    queue_ticket: str | None = None
     # filled by the pipeline stages, in ITEM_PIPELINES order
     extracted: Extracted | None = None
     language: str | None = None

@@ -57,5 +57,18 @@ ITEM_PIPELINES = {
     "pipelines.stages.StoreStage": 600,
 }
 
+# Several workers sharing one crawl through Redis (docs/team.md); off unless a queue is set.
+SPIDER_MIDDLEWARES = {"crawler.distributed.middleware.LeaseMiddleware": 950}
+EVIDENCE_QUEUE_HEARTBEAT = float(os.environ.get("EVIDENCE_QUEUE_HEARTBEAT", "5"))
+EVIDENCE_QUEUE_LEASE_TIMEOUT = float(os.environ.get("EVIDENCE_QUEUE_LEASE_TIMEOUT", "60"))
+if os.environ.get("EVIDENCE_QUEUE_URL"):
+    from crawler.distributed.config import QueueConfigError, queue_settings
+
+    try:
+        globals().update(queue_settings(os.environ["EVIDENCE_QUEUE_URL"],
+                                        os.environ.get("EVIDENCE_CRAWL_ID")))
+    except QueueConfigError as exc:
+        raise SystemExit(f"evidence: error: {exc}") from None
+
 LOG_LEVEL = os.environ.get("EVIDENCE_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Capture, Document, Hit, Source, StatusEvent, Version
+from db.models import Capture, Document, Extraction, Hit, Source, StatusEvent, Version
+from db.queries import current_text, is_current_hit
 from db.urls import canonical_url
 
 
@@ -61,8 +62,21 @@ def _target(session: Session, document_id: int, url: str) -> RecheckTarget:
 
 
 @dataclass(frozen=True)
+class ExtractionEntry:
+    """One re-extraction of a version's raw bytes by a newer extractor."""
+
+    id: int
+    extractor_version: str
+    extractor: str
+    sha256: str  # of the text
+    created_at: str
+    current: bool  # the version's current hits were found in this text
+
+
+@dataclass(frozen=True)
 class VersionEntry:
-    """One stored content of a document."""
+    """One stored content of a document; ``text`` is the current text (the one its current
+    hits point into): the newest re-extraction, else what the crawl extracted."""
 
     id: int
     sha256: str
@@ -77,6 +91,8 @@ class VersionEntry:
     lexicon_version: str
     warc_record_id: str | None
     text: str
+    extraction_id: int | None = None  # ``text`` is this re-extraction (None: the crawl's)
+    extractions: tuple[ExtractionEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,22 +121,35 @@ class History:
     events: list[StatusEntry]
 
 
+def _extractions(session: Session, version_id: int, current: int | None
+                 ) -> tuple[ExtractionEntry, ...]:
+    rows = session.scalars(select(Extraction).where(Extraction.version_id == version_id)
+                           .order_by(Extraction.id))
+    return tuple(ExtractionEntry(e.id, e.extractor_version, e.extractor, e.sha256,
+                                 utc_iso(e.created_at) or "", e.id == current) for e in rows)
+
+
 def _version_entry(session: Session, version: Version) -> VersionEntry:
     seen = session.execute(
         select(func.min(Capture.fetched_at), func.max(Capture.fetched_at), func.count())
         .where(Capture.version_id == version.id)
     ).one()
     hits = session.scalar(select(func.count()).select_from(Hit)
-                          .where(Hit.version_id == version.id)) or 0
+                          .join(Version, Hit.version_id == Version.id)
+                          .where(Hit.version_id == version.id, is_current_hit())) or 0
     first = version.first_capture
+    text = current_text(session, version.id)
+    extraction_id = text.extraction_id if text else None
     return VersionEntry(
         id=version.id, sha256=version.sha256, first_seen=utc_iso(seen[0] or version.created_at)
         or "", last_seen=utc_iso(seen[1] or version.created_at) or "", fetches=seen[2],
-        title=version.title,
+        title=text.title if text else version.title,
         published_at=version.published_at.isoformat() if version.published_at else None,
-        hits=hits, extractor=version.extractor, segmenter=version.segmenter,
-        lexicon_version=version.lexicon_version,
-        warc_record_id=first.warc_record_id if first else None, text=version.text,
+        hits=hits, extractor=text.extractor if text else version.extractor,
+        segmenter=version.segmenter, lexicon_version=version.lexicon_version,
+        warc_record_id=first.warc_record_id if first else None,
+        text=text.text if text else version.text, extraction_id=extraction_id,
+        extractions=_extractions(session, version.id, extraction_id),
     )
 
 

@@ -5,7 +5,9 @@ A *version* is one distinct content (SHA-256 of the raw bytes) of a document; hi
 to the version they were found in, so nothing stored is ever rewritten when a page changes.
 A capture also points to its WARC record (db/warc.py) and says how it was fetched; a document's
 status changes (live, removed) are appended to *document_status_events*; *fingerprint_bands*
-index versions' near-duplicate fingerprints (repost clusters, db/clusters.py).
+index versions' near-duplicate fingerprints (repost clusters, db/clusters.py). A version's text is
+never rewritten: when a newer extractor reads its raw bytes differently, reprocessing appends an
+*extractions* row (db/reprocess.py) and the hits found in it point to that row.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ SCHEMA_VERSION = 1
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""
+
+
+def running_extractor_version() -> str:
+    """The version of the extraction code running now (pipelines.text.extract)."""
+    from pipelines.text import extract
+
+    return extract.EXTRACTOR_VERSION
 
 
 class Source(Base):
@@ -153,6 +162,9 @@ class Version(Base):
     text: Mapped[str] = mapped_column(Text)
     page_starts: Mapped[str] = mapped_column(Text, default="[]")  # JSON list (PDF pages)
     extractor: Mapped[str] = mapped_column(String(100))
+    # EXTRACTOR_VERSION that produced ``text``; "0": stored before extractor versions existed
+    extractor_version: Mapped[str] = mapped_column(
+        String(20), default=running_extractor_version, server_default="0")
     lexicon_version: Mapped[str] = mapped_column(String(40))
     segmenter: Mapped[str | None] = mapped_column(String(60), nullable=True)
     # MinHash of the text's character shingles (pipelines.text.fingerprint), hex
@@ -168,11 +180,13 @@ class Version(Base):
 
 
 class Hit(Base):
-    """One flagged sentence of one version, with offsets into the version's text."""
+    """One flagged sentence of one version, with offsets into the text it was found in: the
+    version's own text, or (``extraction_id``) a later extraction of the same raw bytes."""
 
     __tablename__ = "hits"
     __table_args__ = (
-        UniqueConstraint("version_id", "start", "lexicon_version"),
+        UniqueConstraint("version_id", "extraction_id", "start", "lexicon_version",
+                         name="uq_hits_text_start_lexicon"),
         Index("ix_hits_score", "score"),
     )
 
@@ -187,6 +201,8 @@ class Hit(Base):
     companies: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     score: Mapped[float] = mapped_column(Float)
     lexicon_version: Mapped[str] = mapped_column(String(40))
+    extraction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("extractions.id", name="hits_extraction_id_fkey"), nullable=True)
 
     version: Mapped[Version] = relationship(back_populates="hits")
 
@@ -247,8 +263,14 @@ class Redetection(Base):
     extractor: Mapped[str] = mapped_column(String(100))
     score: Mapped[float] = mapped_column(Float)
     flagged: Mapped[bool] = mapped_column(Boolean)
-    # the re-extracted text differed from the stored text (detection still ran on the stored one)
+    # re-extraction gave another text or metadata, stored as ``extraction_id`` (before revision
+    # 0003: only compared, detection ran on the version's text)
     extraction_changed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the text detection ran on: this extraction, or (None) the version's own text
+    extraction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("extractions.id", name="redetections_extraction_id_fkey"), nullable=True)
+    # EXTRACTOR_VERSION that produced or confirmed that text (None: rows before revision 0003)
+    extractor_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
     hits_before: Mapped[int] = mapped_column(Integer, default=0)
     hits_after: Mapped[int] = mapped_column(Integer, default=0)
     reviews_carried: Mapped[int] = mapped_column(Integer, default=0)
@@ -257,14 +279,45 @@ class Redetection(Base):
 
 
 class ReprocessRun(Base):
-    """One `evidence reprocess` invocation towards one lexicon version (resumable)."""
+    """One `evidence reprocess` invocation towards one lexicon and extractor version
+    (resumable)."""
 
     __tablename__ = "reprocess_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     lexicon_version: Mapped[str] = mapped_column(String(40))
+    extractor_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="running")
     stats: Mapped[str] = mapped_column(Text, default="{}")  # JSON object of counters
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)  # to spot killed runs
+
+
+class Extraction(Base):
+    """Text and metadata extracted again from a version's raw bytes by a newer extractor (or
+    source settings); rows are only appended. The version's newest re-detection names the
+    current one; the version's own text stays what the crawl extracted."""
+
+    __tablename__ = "extractions"
+    __table_args__ = (Index("ix_extractions_version", "version_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("reprocess_runs.id"), nullable=True)
+    extractor_version: Mapped[str] = mapped_column(String(20))
+    extractor: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))  # of ``text`` encoded as UTF-8
+    text: Mapped[str] = mapped_column(Text)
+    page_starts: Mapped[str] = mapped_column(Text, default="[]")  # JSON list (PDF pages)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published_at: Mapped[date | None] = mapped_column(Date, nullable=True)
+    publisher: Mapped[str | None] = mapped_column(Text, nullable=True)
+    origin: Mapped[str | None] = mapped_column(Text, nullable=True)
+    editor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    author: Mapped[str | None] = mapped_column(Text, nullable=True)
+    doc_number: Mapped[str | None] = mapped_column(Text, nullable=True)
+    charset: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    language: Mapped[str] = mapped_column(String(10))
+    script: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -10,11 +10,21 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, create_engine, event, func, select
+from sqlalchemy import Engine, Select, and_, case, create_engine, event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Capture, CrawlRun, Document, Hit, Redetection, Review, Source, Version
+from db.models import (
+    Capture,
+    CrawlRun,
+    Document,
+    Extraction,
+    Hit,
+    Redetection,
+    Review,
+    Source,
+    Version,
+)
 
 REVIEW_STATES = ("confirmed", "rejected", "needs_translation")
 UNREVIEWED = "unreviewed"
@@ -75,6 +85,8 @@ class HitView:
     review_note: str | None = None
     reviewer: str | None = None
     reviewed_at: str | None = None
+    # the re-extraction (extractions.id) whose text the offsets refer to; None: the version's
+    extraction_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -98,6 +110,23 @@ def current_lexicon() -> Any:
     return func.coalesce(_latest_redetection(Redetection.lexicon_version), Version.lexicon_version)
 
 
+def current_extraction() -> Any:
+    """The extraction holding a version's current text and hits (NULL: the version's own)."""
+    return _latest_redetection(Redetection.extraction_id)
+
+
+def current_extractor_version() -> Any:
+    """The EXTRACTOR_VERSION that produced (or last confirmed) a version's current text."""
+    return func.coalesce(_latest_redetection(Redetection.extractor_version),
+                         Version.extractor_version)
+
+
+def is_current_hit() -> Any:
+    """A hit of its version's newest detection: that lexicon, found in that text."""
+    return and_(Hit.lexicon_version == current_lexicon(),
+                Hit.extraction_id.is_not_distinct_from(current_extraction()))
+
+
 def current_flagged() -> Any:
     """Whether a version is flagged by its newest detection."""
     return func.coalesce(_latest_redetection(Redetection.flagged), Version.flagged)
@@ -114,16 +143,24 @@ def _latest_review_join() -> Any:
     return and_(Review.hit_id == Hit.id, Review.id == latest)
 
 
-def _hits_select() -> Select[tuple[Hit, Version, Document, Source, Capture, Review]]:
+def _hits_select() -> Select[tuple[Hit, Version, Document, Source, Capture, Review,
+                                   Extraction]]:
     first = aliased(Capture)
     return (
-        select(Hit, Version, Document, Source, first, Review)
+        select(Hit, Version, Document, Source, first, Review, Extraction)
         .join(Version, Hit.version_id == Version.id)
         .join(Document, Hit.document_id == Document.id)
         .join(Source, Document.source_id == Source.id)
         .join(first, Version.first_capture_id == first.id)
         .outerjoin(Review, _latest_review_join())
+        .outerjoin(Extraction, Hit.extraction_id == Extraction.id)
     )
+
+
+def _hit_published() -> Any:
+    """The publication date read from the text the hit was found in."""
+    return case((Hit.extraction_id.is_(None), Version.published_at),
+                else_=Extraction.published_at)
 
 
 def _json_contains(column: Any, value: str) -> Any:
@@ -142,9 +179,9 @@ def _apply_filter(query: Select[Any], f: HitFilter) -> Select[Any]:
     if f.kind:
         query = query.where(Source.kind == f.kind)
     if f.date_from:
-        query = query.where(Version.published_at >= f.date_from)
+        query = query.where(_hit_published() >= f.date_from)
     if f.date_to:
-        query = query.where(Version.published_at <= f.date_to)
+        query = query.where(_hit_published() <= f.date_to)
     if f.min_score is not None:
         query = query.where(Hit.score >= f.min_score)
     if f.review == UNREVIEWED:
@@ -154,7 +191,7 @@ def _apply_filter(query: Select[Any], f: HitFilter) -> Select[Any]:
     if f.version_ids is not None:
         query = query.where(Hit.version_id.in_(f.version_ids))
     if not f.all_lexicons:
-        query = query.where(Hit.lexicon_version == current_lexicon())
+        query = query.where(is_current_hit())
     return query
 
 
@@ -167,25 +204,27 @@ def page_of(page_starts: list[int], offset: int) -> int | None:
 
 def _view(
     hit: Hit, version: Version, doc: Document, source: Source, cap: Capture,
-    review: Review | None = None,
+    review: Review | None = None, extraction: Extraction | None = None,
 ) -> HitView:
+    read: Version | Extraction = extraction or version  # metadata of the hit's text
     return HitView(
-        id=hit.id, url=doc.url, title=version.title,
-        publisher=version.publisher or source.publisher, origin=version.origin,
-        editor=version.editor, doc_number=version.doc_number,
-        published_at=version.published_at.isoformat() if version.published_at else None,
+        id=hit.id, url=doc.url, title=read.title,
+        publisher=read.publisher or source.publisher, origin=read.origin,
+        editor=read.editor, doc_number=read.doc_number,
+        published_at=read.published_at.isoformat() if read.published_at else None,
         retrieved_at=_utc_iso(cap.fetched_at), sha256=version.sha256, raw_path=cap.raw_path,
         sentence=hit.sentence, start=hit.start, end=hit.end, terms=json.loads(hit.terms),
         categories=json.loads(hit.categories), companies=json.loads(hit.companies),
-        score=hit.score, lexicon_version=hit.lexicon_version, language=version.language,
-        script=version.script, source=source.slug, kind=source.kind, document_id=doc.id,
+        score=hit.score, lexicon_version=hit.lexicon_version, language=read.language,
+        script=read.script, source=source.slug, kind=source.kind, document_id=doc.id,
         version_id=version.id, capture_id=cap.id,
-        page=page_of(json.loads(version.page_starts or "[]"), hit.start),
+        page=page_of(json.loads(read.page_starts or "[]"), hit.start),
         archive_url=cap.archive_url, archive_timestamp=cap.archive_timestamp,
         review_status=review.status if review else None,
         review_note=review.note if review else None,
         reviewer=review.reviewer if review else None,
         reviewed_at=_utc_iso(review.reviewed_at) if review else None,
+        extraction_id=hit.extraction_id,
     )
 
 
@@ -219,9 +258,46 @@ def get_hit(session: Session, hit_id: int) -> HitView | None:
     return _view(*row) if row else None
 
 
+@dataclass(frozen=True)
+class TextRecord:
+    """One text of a version that hits point into: its own, or a later re-extraction."""
+
+    version_id: int
+    extraction_id: int | None
+    text: str
+    title: str | None
+    extractor: str
+    extractor_version: str
+    language: str
+
+
+def text_record(session: Session, version_id: int, extraction_id: int | None
+                ) -> TextRecord | None:
+    """The version's own text (``extraction_id`` None) or one of its re-extractions."""
+    row: Version | Extraction | None = (session.get(Version, version_id) if extraction_id is None
+                                        else session.get(Extraction, extraction_id))
+    if row is None or (isinstance(row, Extraction) and row.version_id != version_id):
+        return None
+    return TextRecord(version_id, extraction_id, row.text, row.title, row.extractor,
+                      row.extractor_version, row.language)
+
+
+def current_text(session: Session, version_id: int) -> TextRecord | None:
+    """The text a version's current hits point into (its newest re-extraction, else its own)."""
+    extraction_id = session.scalar(select(current_extraction()).where(Version.id == version_id))
+    return text_record(session, version_id, extraction_id)
+
+
 def version_text(session: Session, version_id: int) -> str:
-    """Return the stored text of a version."""
-    return session.scalar(select(Version.text).where(Version.id == version_id)) or ""
+    """Return the current text of a version: the one its current hits point into."""
+    found = current_text(session, version_id)
+    return found.text if found else ""
+
+
+def hit_text(session: Session, hit: HitView) -> str:
+    """Return the text a hit's offsets refer to (also for hits since superseded)."""
+    found = text_record(session, hit.version_id, hit.extraction_id)
+    return found.text if found else ""
 
 
 def latest_run(session: Session) -> CrawlRun | None:
@@ -340,7 +416,7 @@ def _hit_facts(session: Session, ids: list[int] | None) -> dict[int, list[tuple[
         select(Hit.version_id, Hit.categories, Hit.companies, Review.status)
         .join(Version, Hit.version_id == Version.id)
         .outerjoin(Review, _latest_review_join())
-        .where(Hit.lexicon_version == current_lexicon())
+        .where(is_current_hit())
     )
     if ids is not None:
         query = query.where(Hit.version_id.in_(ids))
@@ -370,11 +446,17 @@ def version_facts(session: Session, ids: Collection[int] | None = None) -> list[
 
 
 def version_titles(session: Session, ids: Collection[int]) -> dict[int, tuple[str, str]]:
-    """Title and text of each version, by id."""
+    """Current title and text of each version (its newest re-extraction's, else its own)."""
     found: dict[int, tuple[str, str]] = {}
+    own = Extraction.id.is_(None)
+    query = (select(Version.id, case((own, Version.title), else_=Extraction.title),
+                    case((own, Version.text), else_=Extraction.text))
+             .outerjoin(Extraction, Extraction.id == current_extraction()))
+    if session.scalar(select(Extraction.id).limit(1)) is None:  # nothing re-extracted: no join
+        query = select(Version.id, Version.title, Version.text)
     for chunk in _chunks(ids):
-        query = select(Version.id, Version.title, Version.text).where(Version.id.in_(chunk or []))
-        found.update({vid: (title or "", body) for vid, title, body in session.execute(query)})
+        rows = session.execute(query.where(Version.id.in_(chunk or [])))
+        found.update({vid: (title or "", body) for vid, title, body in rows})
     return found
 
 
@@ -393,6 +475,8 @@ class VersionRow:
     content_type: str | None
     charset: str | None
     captures: int
+    extraction_id: int | None = None  # the current text is this re-extraction
+    extractor_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -428,13 +512,17 @@ def _version_row(session: Session, version: Version) -> VersionRow:
                               .where(Capture.version_id == version.id)) or 0
     lexicon = session.scalar(select(current_lexicon()).where(Version.id == version.id))
     flagged = session.scalar(select(current_flagged()).where(Version.id == version.id))
+    text = current_text(session, version.id)
     return VersionRow(
         id=version.id, sha256=version.sha256, created_at=_utc_iso(version.created_at),
-        title=version.title,
+        title=text.title if text else version.title,
         published_at=version.published_at.isoformat() if version.published_at else None,
-        extractor=version.extractor, lexicon_version=lexicon or version.lexicon_version,
+        extractor=text.extractor if text else version.extractor,
+        lexicon_version=lexicon or version.lexicon_version,
         flagged=bool(flagged), content_type=first.content_type if first else None,
         charset=first.charset if first else None, captures=captures,
+        extraction_id=text.extraction_id if text else None,
+        extractor_version=text.extractor_version if text else version.extractor_version,
     )
 
 

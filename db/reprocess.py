@@ -1,32 +1,55 @@
 """Re-run extraction and detection over stored versions without re-crawling.
 
-Nothing stored is rewritten: a new lexicon version adds new ``hits`` rows (the old ones stay,
-superseded), one ``redetections`` row per version records the new detection and names the
-version's current hits, reviews are carried over to the same passage (same version, offsets and
-sentence), and hits that are not found again are listed in ``redetections.dropped_hits``.
-Re-extraction from the raw bytes is compared with the stored text: when it differs the version is
-reported (``extraction_changed``) and detection still runs on the stored text, which is what
-citations quote. Each version is its own transaction, so an interrupted run resumes where it
-stopped: a version whose current detection already has the target lexicon is done.
+Nothing stored is rewritten. A version whose current text was made by an older extractor
+(``pipelines.text.extract.EXTRACTOR_VERSION``; ``--all``: every version) is extracted again from
+its raw bytes, with the crawl's charset logic and the source's encoding override and selectors.
+When the text or metadata differ, the new reading is appended to ``extractions`` (text, its
+SHA-256, metadata, time) and becomes the version's current text; ``versions.text`` keeps what
+the crawl extracted. Detection runs on the current text; its hits are new ``hits`` rows that
+name their extraction, so their offsets cut their sentence out of exactly that text. One
+``redetections`` row per version records the detection, the text it ran on and the extractor
+version that produced or confirmed that text, and so names the version's current hits.
+Reviews are carried over to the same passage (same sentence; the nearest offset when it occurs
+twice), and hits not found again are listed in ``redetections.dropped_hits``. The search index
+is updated to the current text. Each version is its own transaction, so an interrupted run
+resumes where it stopped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import Session
 
-from db.models import Capture, Document, Hit, Redetection, ReprocessRun, Source, Version
-from db.queries import current_lexicon
+from db.models import (
+    Capture,
+    Document,
+    Extraction,
+    Hit,
+    Redetection,
+    ReprocessRun,
+    Source,
+    Version,
+    running_extractor_version,
+)
+from db.queries import (
+    TextRecord,
+    current_extractor_version,
+    current_lexicon,
+    current_text,
+    is_current_hit,
+)
 from db.rawstore import RawStore
 from db.review import carry_over
 from db.search import index_versions
 from pipelines.text.detect import Detector
-from pipelines.text.types import Detection, ExtractionError
+from pipelines.text.types import Detection, Extracted, ExtractionError
 
 # source slug -> (encoding override, extraction selectors) as the crawl used them
 ExtractSettings = Callable[[str], tuple[str | None, Mapping[str, str]]]
@@ -42,32 +65,59 @@ class Outcome:
     new_passages: int = 0
     carried: int = 0
     dropped: list[int] = field(default_factory=list)
-    extraction_changed: bool = False
-    note: str | None = None  # why re-extraction could not be compared (raw missing ...)
+    reextracted: bool = False  # the raw bytes were extracted again
+    extraction_changed: bool = False  # ... giving another text or metadata: a new extraction
+    text_changed: bool = False  # ... whose text differs from the previous current text
+    extraction_id: int | None = None  # the text detection ran on (None: the version's own)
+    note: str | None = None  # why re-extraction was not possible (raw missing ...)
+
+
+def needs_work(lexicon_version: str, extractor_version: str) -> Any:
+    """Versions whose current detection is not on this lexicon or this extractor's text."""
+    return or_(current_lexicon() != lexicon_version,
+               current_extractor_version() != extractor_version)
 
 
 def pending(session: Session, lexicon_version: str, run_id: int, everything: bool = False,
-            source: str | None = None) -> list[int]:
-    """Ids of versions still to do: not yet on ``lexicon_version`` (or, with ``everything``,
-    not yet done by this run)."""
+            source: str | None = None, extractor_version: str | None = None) -> list[int]:
+    """Ids of versions this run has not done yet that are not on ``lexicon_version`` and the
+    running extractor (with ``everything``: all of them)."""
     done_here = exists().where(Redetection.version_id == Version.id, Redetection.run_id == run_id)
-    todo = ~done_here if everything else current_lexicon() != lexicon_version
-    query = select(Version.id).where(todo).order_by(Version.id)
+    wanted = true() if everything else needs_work(
+        lexicon_version, extractor_version or running_extractor_version())
+    query = select(Version.id).where(~done_here, wanted).order_by(Version.id)
     if source:
         query = (query.join(Document, Version.document_id == Document.id)
                  .join(Source, Document.source_id == Source.id).where(Source.slug == source))
     return list(session.scalars(query))
 
 
-def open_run(session: Session, lexicon_version: str) -> tuple[int, bool]:
-    """Resume the newest unfinished run towards this lexicon, else start one; (id, resumed)."""
+def to_reextract(session: Session, ids: Sequence[int], extractor_version: str | None = None
+                 ) -> int:
+    """How many of ``ids`` hold a text made by another extractor version."""
+    target = extractor_version or running_extractor_version()
+    query = select(Version.id).where(current_extractor_version() != target)
+    found = 0
+    for start in range(0, len(ids), 900):
+        chunk = list(ids[start:start + 900])
+        found += len(list(session.scalars(query.where(Version.id.in_(chunk)))))
+    return found
+
+
+def open_run(session: Session, lexicon_version: str, extractor_version: str | None = None
+             ) -> tuple[int, bool]:
+    """Resume the newest unfinished run towards this lexicon and extractor, else start one;
+    (id, resumed)."""
+    extractor_version = extractor_version or running_extractor_version()
     run = session.scalar(select(ReprocessRun).where(
         ReprocessRun.lexicon_version == lexicon_version,
+        ReprocessRun.extractor_version == extractor_version,
         ReprocessRun.status.in_(("running", "interrupted"))).order_by(ReprocessRun.id.desc()))
     if run is not None:
         run.status = "running"
         return run.id, True
-    run = ReprocessRun(lexicon_version=lexicon_version, started_at=datetime.now(UTC))
+    run = ReprocessRun(lexicon_version=lexicon_version, extractor_version=extractor_version,
+                       started_at=datetime.now(UTC))
     session.add(run)
     session.flush()
     return run.id, False
@@ -96,8 +146,9 @@ def _header_charset(capture: Capture) -> str | None:
     return None
 
 
-def reextract(raw: RawStore, version: Version, settings: ExtractSettings) -> tuple[str | None, str]:
-    """Extract the stored raw bytes again; (text, extractor) or (None, why not)."""
+def reextract(raw: RawStore, version: Version, settings: ExtractSettings
+              ) -> tuple[Extracted | None, str]:
+    """Extract the stored raw bytes again as the crawl would; (extracted, "") or (None, why)."""
     from pipelines.text.extract import extract_document
 
     capture = version.first_capture
@@ -111,19 +162,48 @@ def reextract(raw: RawStore, version: Version, settings: ExtractSettings) -> tup
             selectors=selectors)
     except ExtractionError as exc:
         return None, f"extraction failed: {exc}"
-    return extracted.text, extracted.extractor
+    # a page naming no publisher keeps the one the crawl stored (its extract stage filled in
+    # the source's)
+    return replace(extracted, publisher=extracted.publisher or version.publisher), ""
+
+
+def _reading(row: Version | Extraction | Extracted) -> tuple[object, ...]:
+    """Text and metadata of one extraction, to compare two of them."""
+    starts = row.page_starts if isinstance(row, Extracted) else json.loads(row.page_starts)
+    return (row.text, row.title, row.published_at, row.publisher, row.origin, row.editor,
+            row.author, row.doc_number, list(starts))
+
+
+def store_extraction(session: Session, version: Version, extracted: Extracted,
+                     detection: Detection, run_id: int | None) -> TextRecord:
+    """Append a re-extraction of ``version`` (never touching the version's own text)."""
+    row = Extraction(
+        version_id=version.id, run_id=run_id, extractor_version=running_extractor_version(),
+        extractor=extracted.extractor, text=extracted.text,
+        sha256=hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
+        page_starts=json.dumps(list(extracted.page_starts)), title=extracted.title,
+        published_at=extracted.published_at, publisher=extracted.publisher,
+        origin=extracted.origin, editor=extracted.editor, author=extracted.author,
+        doc_number=extracted.doc_number, charset=extracted.charset,
+        language=detection.language, script=detection.script, created_at=datetime.now(UTC))
+    session.add(row)
+    session.flush()
+    return TextRecord(version.id, row.id, row.text, row.title, row.extractor,
+                      row.extractor_version, row.language)
 
 
 def _current_hits(session: Session, version: Version) -> list[Hit]:
-    lexicon = session.scalar(select(current_lexicon()).where(Version.id == version.id))
-    query = select(Hit).where(Hit.version_id == version.id, Hit.lexicon_version == lexicon)
+    query = (select(Hit).join(Version, Hit.version_id == Version.id)
+             .where(Hit.version_id == version.id, is_current_hit()))
     return list(session.scalars(query.order_by(Hit.start)))
 
 
-def _store_hits(session: Session, version: Version, detection: Detection) -> list[Hit]:
-    """Hit rows of ``detection`` (existing rows of the same lexicon are reused, not rewritten)."""
+def _store_hits(session: Session, version: Version, detection: Detection,
+                extraction_id: int | None) -> list[Hit]:
+    """Hit rows of ``detection`` in one text (rows already there are reused, not rewritten)."""
     existing = {h.start: h for h in session.scalars(select(Hit).where(
-        Hit.version_id == version.id, Hit.lexicon_version == detection.lexicon_version))}
+        Hit.version_id == version.id, Hit.lexicon_version == detection.lexicon_version,
+        Hit.extraction_id.is_not_distinct_from(extraction_id)))}
     rows = []
     for hit in detection.hits:
         row = existing.get(hit.start) or Hit(
@@ -132,57 +212,89 @@ def _store_hits(session: Session, version: Version, detection: Detection) -> lis
             terms=json.dumps(list(hit.terms), ensure_ascii=False),
             categories=json.dumps(list(hit.categories), ensure_ascii=False),
             companies=json.dumps(list(hit.companies), ensure_ascii=False),
-            score=hit.score, lexicon_version=hit.lexicon_version)
+            score=hit.score, lexicon_version=hit.lexicon_version, extraction_id=extraction_id)
         session.add(row)
         rows.append(row)
     session.flush()
     return rows
 
 
-def apply_detection(session: Session, version: Version, detection: Detection, run_id: int,
-                    outcome: Outcome, extractor: str) -> Outcome:
-    """Store new hits, carry reviews over, record the drops and the re-detection."""
-    before = _current_hits(session, version)
-    after = _store_hits(session, version, detection)
-    old = {(h.start, h.end, h.sentence): h for h in before}
-    new_keys = {(h.start, h.end, h.sentence) for h in after}
+def same_passages(before: Sequence[Hit], after: Sequence[Hit]) -> dict[int, Hit]:
+    """Pair each new hit with the old hit of the same passage: same offsets and sentence, else
+    the same sentence at the nearest offset (a re-extracted text may have moved it)."""
+    pairs: dict[int, Hit] = {}
+    exact = {(h.start, h.end, h.sentence): h for h in before}
     for hit in after:
-        match = old.get((hit.start, hit.end, hit.sentence))
+        if (found := exact.get((hit.start, hit.end, hit.sentence))) is not None:
+            pairs[hit.id] = found
+    used = {h.id for h in pairs.values()}
+    for hit in (h for h in after if h.id not in pairs):
+        same = [h for h in before if h.sentence == hit.sentence and h.id not in used]
+        if same:
+            pairs[hit.id] = min(same, key=lambda h: abs(h.start - hit.start))
+            used.add(pairs[hit.id].id)
+    return pairs
+
+
+def apply_detection(session: Session, version: Version, detection: Detection, run_id: int,
+                    outcome: Outcome, text: TextRecord, extractor_version: str) -> Outcome:
+    """Store new hits in ``text``, carry reviews over, record the drops and the re-detection."""
+    before = _current_hits(session, version)
+    after = _store_hits(session, version, detection, text.extraction_id)
+    pairs = same_passages(before, after)
+    for hit in after:
+        match = pairs.get(hit.id)
         if match is None:
             outcome.new_passages += 1
         elif match.id != hit.id:
             outcome.carried += carry_over(session, match.id, hit.id)
-    outcome.dropped = [h.id for key, h in old.items() if key not in new_keys]
+    found_again = {h.id for h in pairs.values()}
+    outcome.dropped = [h.id for h in before if h.id not in found_again]
     outcome.hits_before, outcome.hits_after = len(before), len(after)
+    outcome.extraction_id = text.extraction_id
     session.add(Redetection(
         version_id=version.id, run_id=run_id, lexicon_version=detection.lexicon_version,
-        extractor=extractor, score=detection.score, flagged=detection.flagged,
+        extractor=text.extractor, extractor_version=extractor_version,
+        extraction_id=text.extraction_id, score=detection.score, flagged=detection.flagged,
         extraction_changed=outcome.extraction_changed, hits_before=len(before),
         hits_after=len(after), reviews_carried=outcome.carried,
         dropped_hits=json.dumps(outcome.dropped), created_at=datetime.now(UTC)))
-    index_versions(session.connection(), [(version.id, version.title, version.text)])
+    index_versions(session.connection(), [(version.id, text.title, text.text)])
     return outcome
 
 
+def _current_row(session: Session, version: Version, text: TextRecord) -> Version | Extraction:
+    found = session.get(Extraction, text.extraction_id) if text.extraction_id else None
+    return found or version
+
+
 def reprocess_version(session: Session, raw: RawStore, version_id: int, detector: Detector,
-                      settings: ExtractSettings, run_id: int) -> Outcome:
-    """Re-extract (to compare) and re-detect one stored version (the caller commits)."""
+                      settings: ExtractSettings, run_id: int, reextract_all: bool = False
+                      ) -> Outcome:
+    """Re-extract (when its text is from another extractor, or ``reextract_all``) and
+    re-detect one stored version (the caller commits)."""
     version = session.get(Version, version_id)
-    if version is None:
+    text = current_text(session, version_id) if version is not None else None
+    if version is None or text is None:
         return Outcome(version_id, note="version not found")
-    outcome = Outcome(version_id)
-    text, extractor = reextract(raw, version, settings)
-    if text is None:
-        outcome.note, extractor = extractor, version.extractor
+    outcome, confirmed, extracted = Outcome(version_id), text.extractor_version, None
+    if reextract_all or text.extractor_version != running_extractor_version():
+        extracted, why = reextract(raw, version, settings)
+        outcome.note, outcome.reextracted = why or None, extracted is not None
+        confirmed = running_extractor_version() if extracted is not None else confirmed
+    current = _current_row(session, version, text)
+    if extracted is not None and _reading(extracted) != _reading(current):
+        outcome.extraction_changed, outcome.text_changed = True, extracted.text != text.text
+        detection = detector.detect(extracted.text)
+        text = store_extraction(session, version, extracted, detection, run_id)
     else:
-        outcome.extraction_changed = text != version.text
-    detection = detector.detect(version.text, version.language)
-    return apply_detection(session, version, detection, run_id, outcome, extractor)
+        detection = detector.detect(text.text, text.language)
+    return apply_detection(session, version, detection, run_id, outcome, text, confirmed)
 
 
 @dataclass(frozen=True)
 class DroppedHit:
-    """A hit of the previous lexicon that the new detection did not find again."""
+    """A hit of the previous detection that the new detection did not find again."""
 
     hit_id: int
     version_id: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -16,21 +16,38 @@ from db.models import Capture, CrawlRun, Document, Hit, Source, Version
 from db.store import start_run
 
 
-def begin_run(session: Session, slugs: Sequence[str], pid: int) -> int:
-    """Start a run owned by process ``pid`` and return its id."""
+def begin_run(session: Session, slugs: Sequence[str], pid: int,
+              heartbeat_key: str | None = None) -> int:
+    """Start a run owned by process ``pid`` (a shared-queue worker: by its heartbeat key)."""
     run_id = start_run(session, slugs)
     run = session.get(CrawlRun, run_id)
     assert run is not None
     run.pid = pid
+    if heartbeat_key:
+        run.stats = json.dumps({"queue_worker": heartbeat_key})
     return run_id
 
 
-def close_abandoned_runs(session: Session) -> list[int]:
-    """Mark runs still 'running' as 'killed' (call only while holding the crawl lock)."""
-    stale = list(session.scalars(select(CrawlRun).where(CrawlRun.status == "running")))
-    for run in stale:
-        run.status = "killed"
-    return [run.id for run in stale]
+def _queue_worker(run: CrawlRun) -> str | None:
+    value = json.loads(run.stats or "{}").get("queue_worker")
+    return str(value) if value else None
+
+
+def close_abandoned_runs(session: Session,
+                         alive: Callable[[str], bool] | None = None) -> list[int]:
+    """Mark runs still 'running' whose process is gone as 'killed'.
+
+    Without ``alive`` (a single-machine crawl, holding the crawl lock) that is every running
+    run except those of shared-queue workers; with it, the workers' runs whose heartbeat key
+    ``alive`` no longer finds.
+    """
+    stale = []
+    for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
+        worker = _queue_worker(run)
+        if (worker is None and alive is None) or (worker and alive and not alive(worker)):
+            run.status = "killed"
+            stale.append(run.id)
+    return stale
 
 
 def known_document_urls(session: Session, source_slug: str) -> set[str]:

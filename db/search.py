@@ -24,18 +24,41 @@ version still missing (databases made before the index existed), and reprocessin
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Connection, event, select, text
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    column,
+    event,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import Session, UOWTransaction, aliased
 
-from db.models import Version
-from db.queries import VersionFacts, version_facts, version_titles
-from pipelines.text.normalise import fold_for_matching
+from db.models import Document, Hit, Review, Source, Version
+from db.queries import (
+    UNREVIEWED,
+    VersionFacts,
+    current_extraction,
+    current_flagged,
+    current_score,
+    is_current_hit,
+    version_titles,
+)
+from db.queries import _hit_facts as hit_facts  # the same current hits as version_facts
+from pipelines.text.normalise import fold_for_matching, is_folded
 from pipelines.text.segment import Segmenter
 
 TABLE = "search_fts"
@@ -78,14 +101,24 @@ def _frequencies() -> dict[str, int]:
 
 def _words(folded: str) -> list[str]:
     """jieba tokens of folded text that contain a letter or digit."""
-    spans = segmenter().tokens(folded)
-    return [folded[a:b] for a, b in spans if _WORD.search(folded[a:b])]
+    out, start, word = [], 0, _WORD.search
+    for end in segmenter().ends(folded):
+        token = folded[start:end]
+        if word(token):
+            out.append(token)
+        start = end
+    return out
 
 
 def subwords(token: str) -> list[str]:
     """Dictionary words of 2..4 characters strictly inside a Chinese token, by position."""
     if len(token) <= 2 or not _CJK.search(token):
         return []
+    return list(_subwords(token))
+
+
+@lru_cache(maxsize=200_000)
+def _subwords(token: str) -> tuple[str, ...]:
     freq = _frequencies()
     found = []
     for start in range(len(token) - 1):
@@ -93,15 +126,32 @@ def subwords(token: str) -> list[str]:
             piece = token[start:start + size]
             if len(piece) == size and freq.get(piece):
                 found.append(piece)
-    return found
+    return tuple(found)
+
+
+_AHEAD: dict[str, str] = {}  # value -> its index tokens, computed ahead in another process
+
+
+def tokens_ahead(pairs: Iterable[tuple[str, str]]) -> None:
+    """Remember ``(value, index_tokens(value))`` pairs computed elsewhere (a crawl's worker
+    process), so indexing a new version here does not tokenize its text again."""
+    _AHEAD.update(pairs)
+
+
+def forget_tokens_ahead() -> None:
+    """Drop the remembered tokens (the batch they were computed for is stored)."""
+    _AHEAD.clear()
 
 
 def index_tokens(value: str) -> str:
     """The space-separated tokens stored in the index for ``value``."""
+    if _AHEAD and (ahead := _AHEAD.get(value)) is not None:
+        return ahead
     out: list[str] = []
     for word in _words(fold_for_matching(value or "")):
         out.append(word)
-        out.extend(subwords(word))
+        if len(word) > 2:
+            out.extend(subwords(word))
     return " ".join(out).replace("\x00", "")
 
 
@@ -176,24 +226,38 @@ def create_search_table(conn: Connection) -> None:
             conn.execute(text(statement))
 
 
+TokenRow = tuple[int, str, str]  # version id, title tokens, body tokens
+
+
+def tokenize(rows: Iterable[tuple[int, str | None, str]]) -> list[TokenRow]:
+    """Index tokens of versions given as (id, title, text); pure, so worker processes can do
+    it while one connection writes (``write_index``)."""
+    return [(vid, index_tokens(title or ""), index_tokens(body)) for vid, title, body in rows]
+
+
+def write_index(conn: Connection, rows: Sequence[TokenRow]) -> int:
+    """(Re-)index tokenized versions with one executemany per statement; return how many."""
+    latest = {vid: (title, body) for vid, title, body in rows}  # a repeated id: its last row
+    values = [{"id": vid, "t": title, "b": body} for vid, (title, body) in latest.items()]
+    if not values:
+        return 0
+    if conn.dialect.name == "sqlite":
+        ensure_table(conn)
+        conn.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), values)
+        conn.execute(text(f"INSERT INTO {TABLE}(rowid, title, body) VALUES (:id, :t, :b)"),
+                     values)
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text(_PG_UPSERT), values)
+    else:
+        return 0
+    return len(values)
+
+
 def index_versions(conn: Connection, rows: Iterable[tuple[int, str | None, str]]) -> int:
     """(Re-)index versions given as (id, title, text); the index is derived, never evidence."""
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:
-        ensure_table(conn)
-    elif conn.dialect.name != "postgresql":
+    if conn.dialect.name not in ("sqlite", "postgresql"):
         return 0
-    count = 0
-    for version_id, title, body in rows:
-        values = {"id": version_id, "t": index_tokens(title or ""), "b": index_tokens(body)}
-        if sqlite:
-            conn.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), {"id": version_id})
-            conn.execute(text(f"INSERT INTO {TABLE}(rowid, title, body) VALUES (:id, :t, :b)"),
-                         values)
-        else:
-            conn.execute(text(_PG_UPSERT), values)
-        count += 1
-    return count
+    return write_index(conn, tokenize(rows))
 
 
 @event.listens_for(Session, "after_flush")
@@ -233,10 +297,8 @@ def sync_index(session: Session, batch: int = 100) -> int:
     create_search_table(conn)
     missing = missing_versions(session)
     for start in range(0, len(missing), batch):
-        ids = missing[start:start + batch]
-        rows = session.execute(select(Version.id, Version.title, Version.text)
-                               .where(Version.id.in_(ids)))
-        index_versions(conn, [(r[0], r[1], r[2]) for r in rows])
+        texts = version_titles(session, missing[start:start + batch])  # re-extracted: newest
+        index_versions(conn, [(vid, title, body) for vid, (title, body) in texts.items()])
     return len(missing)
 
 
@@ -354,15 +416,24 @@ class SearchResult:
     passage: Segments
 
 
+MAX_MATCHES = 2_000  # matching versions ranked and counted per search (newest first)
+
+
 @dataclass
 class SearchPage:
-    """A page of results, the total, and facet counts over the whole result set."""
+    """A page of results, the total, and facet counts over the whole result set.
+
+    ``capped``: more than ``MAX_MATCHES`` versions match, so ranking, ``total``, facets and
+    ``version_ids`` cover only the ``MAX_MATCHES`` newest matching versions that meet the
+    filters (and a facet then counts only among them, the chosen value included).
+    """
 
     total: int
     results: list[SearchResult] = field(default_factory=list)
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     needles: list[str] = field(default_factory=list)
     version_ids: list[int] = field(default_factory=list)  # the whole result set, ranked
+    capped: bool = False
 
 
 def facet_values(facts: VersionFacts, name: str) -> Iterable[str]:
@@ -380,36 +451,143 @@ def facet_values(facts: VersionFacts, name: str) -> Iterable[str]:
     return (str(getattr(facts, name)),)
 
 
-def _passes(facts: VersionFacts, f: SearchFilter, skip: str | None = None) -> bool:
-    for name in FACETS:
-        wanted = getattr(f, name)
-        if name != skip and wanted and wanted not in facet_values(facts, name):
-            return False
-    published = facts.published_at
-    if f.date_from and (published is None or published < f.date_from):
-        return False
-    return not (f.date_to and (published is None or published > f.date_to))
+Values = tuple[tuple[str, ...], ...]  # a version's values of each facet, in FACETS order
 
 
-def _facets(rows: list[VersionFacts], f: SearchFilter) -> dict[str, list[tuple[str, int]]]:
-    """Counts per facet value over rows passing every *other* filter (so choices stay visible)."""
-    out: dict[str, list[tuple[str, int]]] = {}
-    for name in FACETS:
-        counts: dict[str, int] = {}
-        for facts in rows:
-            if _passes(facts, f, skip=name):
-                for value in facet_values(facts, name):
-                    counts[value] = counts.get(value, 0) + 1
-        out[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What ranking, filters and facet counts need of one matching version."""
+
+    version_id: int
+    document_id: int
+    published_at: date | None
+    score: float
+    values: Values
+    hits: int = 0
+
+
+def _values(row: Any, hits: list[tuple[Any, ...]]) -> Values:
+    """Facet values of a candidate row (see ``_candidates_of``) and its current hits."""
+    year = str(row[2].year) if row[2] else "n.d."
+    if not hits:
+        return ((row[7],), (row[6],), (), (), (year,), (row[3],), (), (_YES_NO[bool(row[4])],))
+    categories = sorted({c for cats, _, _ in hits for c in json.loads(cats)})
+    companies = sorted({c for _, comps, _ in hits for c in json.loads(comps)})
+    reviews = sorted({status or UNREVIEWED for _, _, status in hits})
+    return ((row[7],), (row[6],), tuple(categories), tuple(companies), (year,), (row[3],),
+            tuple(reviews), (_YES_NO[bool(row[4])],))
+
+
+_YES_NO = {True: "yes", False: "no"}
+_IDS: Any = bindparam("ids", expanding=True)
+
+
+@lru_cache(maxsize=2)
+def _facts_query(every: bool) -> Any:
+    """The candidate facts statement (built once: SQLAlchemy then reuses its compiled form)."""
+    query = (select(Version.id, Version.document_id, Version.published_at, Version.language,
+                    current_flagged(), current_score(), Source.slug, Source.kind)
+             .join(Document, Version.document_id == Document.id)
+             .join(Source, Document.source_id == Source.id))
+    return query if every else query.where(Version.id.in_(_IDS))
+
+
+def _candidates_of(session: Session, ids: list[int] | None) -> list[Candidate]:
+    """Candidates of the given versions (all when None), a few SQL statements per 900."""
+    conn = session.connection()  # Core rows: no ORM row processing for thousands of rows
+    out: list[Candidate] = []
+    for chunk in [None] if ids is None else _chunks(sorted(ids)):
+        rows = conn.execute(_facts_query(chunk is None), {} if chunk is None else {"ids": chunk})
+        with_hits = _with_hits(conn, chunk)
+        hits = hit_facts(session, with_hits) if with_hits != [] else {}
+        out.extend(Candidate(row[0], row[1], row[2], float(row[5] or 0),
+                             _values(row, hits.get(row[0], [])), len(hits.get(row[0], [])))
+                   for row in rows)
     return out
 
 
-def _ranks(session: Session, query: str) -> dict[int, float]:
-    """Rank (lower is better; titles weigh 3x) of every version matching ``query``."""
+def _page_facts(session: Session, page: list[Candidate]) -> dict[int, VersionFacts]:
+    """The facts shown for a page of candidates (what facets counted, plus url and title)."""
+    query = (select(Version.id, Document.url, Version.title,
+                    func.coalesce(Version.publisher, Source.publisher))
+             .join(Document, Version.document_id == Document.id)
+             .join(Source, Document.source_id == Source.id)
+             .where(Version.id.in_([c.version_id for c in page])))
+    shown = {row[0]: row[1:] for row in session.connection().execute(query)}
+    out = {}
+    for c in page:
+        url, title, publisher = shown[c.version_id]
+        kind, source, categories, companies, _, language, reviews, flagged = c.values
+        out[c.version_id] = VersionFacts(
+            version_id=c.version_id, document_id=c.document_id, url=url, title=title,
+            publisher=publisher, published_at=c.published_at, language=language[0],
+            flagged=flagged == ("yes",), score=c.score, source=source[0], kind=kind[0],
+            hits=c.hits, categories=frozenset(categories), companies=frozenset(companies),
+            reviews=frozenset(reviews))
+    return out
+
+
+def _with_hits(conn: Connection, ids: list[int] | None) -> list[int] | None:
+    """Of ``ids``, those with any stored hit (an index lookup each; most versions have none)."""
+    if ids is None:
+        return None
+    query = select(Hit.version_id).where(Hit.version_id.in_(_IDS)).distinct()
+    return list(conn.scalars(query, {"ids": ids}))
+
+
+def _wanted(f: SearchFilter) -> list[tuple[int, str]]:
+    """The facet filters that are set, as (position in FACETS, wanted value)."""
+    return [(i, value) for i, name in enumerate(FACETS) if (value := getattr(f, name))]
+
+
+def _failed(c: Candidate, wanted: list[tuple[int, str]], f: SearchFilter) -> list[int]:
+    """Positions of the facet filters a candidate fails; -1 for the date range."""
+    failed = [i for i, value in wanted if value not in c.values[i]]
+    day = c.published_at
+    if (f.date_from and (day is None or day < f.date_from)) or \
+            (f.date_to and (day is None or day > f.date_to)):
+        failed.append(-1)
+    return failed
+
+
+def _facets(rows: list[Candidate], f: SearchFilter) -> dict[str, list[tuple[str, int]]]:
+    """Counts per facet value over rows passing every *other* filter (so choices stay visible).
+
+    A row failing no filter counts in every facet, a row failing one facet's filter only in
+    that facet, any other row (or one failing the date range) nowhere: one pass over the rows.
+    """
+    counts: list[dict[str, int]] = [{} for _ in FACETS]
+    wanted, every = _wanted(f), range(len(FACETS))
+    for row in rows:
+        failed = _failed(row, wanted, f) if wanted or f.date_from or f.date_to else []
+        for i in every if not failed else failed if len(failed) == 1 and failed[0] >= 0 else ():
+            found = counts[i]
+            for value in row.values[i]:
+                found[value] = found.get(value, 0) + 1
+    return {name: sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
+            for name, found in zip(FACETS, counts, strict=True)}
+
+
+def _ranks(session: Session, query: str, cap: int, where: Sequence[Any] = ()
+           ) -> dict[int, float]:
+    """Rank (lower is better; titles weigh 3x) of the newest ``cap`` versions matching that
+    also meet the ``where`` conditions (on versions, documents and sources)."""
     if not _sqlite(session):
-        return _pg_ranks(session, query)
-    sql = text(f"SELECT rowid, bm25({TABLE}, 3.0, 1.0) FROM {TABLE} WHERE {TABLE} MATCH :q")
-    return {row[0]: float(row[1]) for row in session.execute(sql, {"q": match_expression(query)})}
+        return _pg_ranks(session, query, cap, where)
+    fts = table(TABLE, column("rowid"))
+    found = select(fts.c.rowid, literal_column(f"bm25({TABLE}, 3.0, 1.0)")).where(
+        text(f"{TABLE} MATCH :q").bindparams(q=match_expression(query)))
+    if where:
+        found = _joined(found, fts, fts.c.rowid).where(*where)
+    found = found.order_by(fts.c.rowid.desc()).limit(cap)
+    return {row[0]: float(row[1]) for row in session.execute(found)}
+
+
+def _joined(found: Any, index: Any, version_id: Any) -> Any:
+    """``found`` (over the search table) joined to versions, documents and sources."""
+    return (found.join_from(index, Version, Version.id == version_id)
+            .join(Document, Version.document_id == Document.id)
+            .join(Source, Document.source_id == Source.id))
 
 
 def pg_tsquery(query: str) -> tuple[str, dict[str, str]]:
@@ -426,60 +604,180 @@ def pg_tsquery(query: str) -> tuple[str, dict[str, str]]:
     return " && ".join(clauses), params
 
 
-def _pg_ranks(session: Session, query: str) -> dict[int, float]:
-    """Negated ts_rank (title weight A = 3x body B, length-normalised) of every match."""
+def _pg_ranks(session: Session, query: str, cap: int, where: Sequence[Any] = ()
+              ) -> dict[int, float]:
+    """Negated ts_rank (title weight A = 3x body B, length-normalised) of the newest matches."""
     expression, params = pg_tsquery(query)
-    sql = text(f"SELECT version_id, -ts_rank('{_PG_WEIGHTS}', tsv, q, 1) "
-               f"FROM {PG_TABLE}, (SELECT {expression} AS q) AS wanted WHERE tsv @@ q")
-    return {row[0]: float(row[1]) for row in session.execute(sql, params)}
+    ranked = text(f"SELECT version_id, -ts_rank('{_PG_WEIGHTS}', tsv, q, 1) AS rank "
+                  f"FROM {PG_TABLE}, (SELECT {expression} AS q) AS wanted WHERE tsv @@ q"
+                  ).bindparams(**params).columns(column("version_id"), column("rank")).subquery()
+    found = select(ranked.c.version_id, ranked.c.rank)
+    if where:
+        found = _joined(found, ranked, ranked.c.version_id).where(*where)
+    found = found.order_by(ranked.c.version_id.desc()).limit(cap)
+    return {row[0]: float(row[1]) for row in session.execute(found)}
 
 
 def _contiguous(session: Session, ranks: dict[int, float], words: list[str]
                 ) -> dict[int, float]:
-    """Only the versions whose folded title or text contains every phrase word as typed."""
-    if not words:
+    """Only the versions whose folded title or text contains every phrase word as typed.
+
+    Cheapest proof first: a word that is one index token is in every text indexed with that
+    token; then the database keeps the versions whose own title or text (when current) has
+    every word as is, which the folded text has too; only the rest are read and folded here.
+    """
+    if not words or not ranks:
         return ranks
-    texts = version_titles(session, ranks.keys())
-    return {vid: rank for vid, rank in ranks.items()
-            if all(w in fold_for_matching(texts[vid][0]) or w in fold_for_matching(texts[vid][1])
-                   for w in words)}
+    todo = set(ranks)
+    for word in words:
+        if query_tokens(word) == [word]:
+            todo -= _with_token(session, word, min(ranks), max(ranks))
+    todo -= _holding(session, sorted(todo), words)
+    texts = version_titles(session, todo)
+    return {vid: rank for vid, rank in ranks.items() if vid not in todo or (
+        vid in texts and all(_folded_has(texts[vid][0], w) or _folded_has(texts[vid][1], w)
+                             for w in words))}
 
 
-def _best_per_document(rows: list[VersionFacts], ranks: dict[int, float] | None
-                       ) -> list[VersionFacts]:
+def _folded_has(value: str, word: str) -> bool:
+    """Whether the folded ``value`` contains ``word`` (most texts fold to themselves)."""
+    return word in value or (not is_folded(value) and word in fold_for_matching(value))
+
+
+def _with_token(session: Session, token: str, low: int, high: int) -> set[int]:
+    """Versions with ids in [low, high] whose index holds ``token``."""
+    if _sqlite(session):
+        sql = text(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q "
+                   "AND rowid BETWEEN :low AND :high")
+        found = session.scalars(sql, {"q": _quote(token), "low": low, "high": high})
+    else:
+        sql = text(f"SELECT version_id FROM {PG_TABLE} WHERE "
+                   "tsv @@ phraseto_tsquery('simple', :q) AND version_id BETWEEN :low AND :high")
+        found = session.scalars(sql, {"q": token, "low": low, "high": high})
+    return set(found)
+
+
+def _holding(session: Session, ids: list[int], words: list[str]) -> set[int]:
+    """Of ``ids``, the versions whose own title or text has every word as is (when current)."""
+    position = func.instr if _sqlite(session) else func.strpos
+    held = [or_(position(Version.text, w) > 0, position(func.coalesce(Version.title, ""), w) > 0)
+            for w in words]
+    found: set[int] = set()
+    for chunk in _chunks(ids):
+        found.update(session.scalars(select(Version.id).where(
+            Version.id.in_(chunk), current_extraction().is_(None), *held)))
+    return found
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _best_per_document(rows: list[Candidate], ranks: dict[int, float] | None
+                       ) -> list[Candidate]:
     """One version per document: the best-ranked, newest on ties."""
-    best: dict[int, VersionFacts] = {}
-    for facts in rows:
-        held = best.get(facts.document_id)
-        if held is None or _order(facts, ranks) < _order(held, ranks):
-            best[facts.document_id] = facts
+    best: dict[int, Candidate] = {}
+    for row in rows:
+        held = best.get(row.document_id)
+        if held is None or _order(row, ranks) < _order(held, ranks):
+            best[row.document_id] = row
     return list(best.values())
 
 
-def _order(facts: VersionFacts, ranks: dict[int, float] | None) -> tuple[float, ...]:
+def _order(row: Candidate, ranks: dict[int, float] | None) -> tuple[float, ...]:
     if ranks is not None:
-        return (ranks[facts.version_id], -facts.version_id)
-    day = facts.published_at.toordinal() if facts.published_at else 0
-    return (-facts.score, -day, -facts.version_id)
+        return (ranks[row.version_id], -row.version_id)
+    day = row.published_at.toordinal() if row.published_at else 0
+    return (-row.score, -day, -row.version_id)
 
 
-def search(session: Session, f: SearchFilter) -> SearchPage:
-    """Search every stored version; rank, filter, count facets and mark the passages."""
-    ranks = None
-    if f.query.strip():
-        expression = match_expression(f.query)
-        if not expression or not has_index(session):
-            return SearchPage(total=0, facets={name: [] for name in FACETS})
-        ranks = _contiguous(session, _ranks(session, f.query), phrase_words(f.query))
-    rows = _best_per_document(version_facts(session, ranks.keys() if ranks is not None
-                                            else None), ranks)
-    chosen = sorted((r for r in rows if _passes(r, f)), key=lambda r: _order(r, ranks))
+def _conditions(f: SearchFilter) -> list[Any]:
+    """The filters of ``f`` as SQL conditions on versions, documents, sources and hits."""
+    where: list[Any] = [column == value for column, value in (
+        (Source.kind, f.kind), (Source.slug, f.source), (Version.language, f.language)) if value]
+    if f.year == "n.d.":
+        where.append(Version.published_at.is_(None))
+    elif f.year and f.year.isdigit():
+        where.append(Version.published_at.between(date(int(f.year), 1, 1),
+                                                  date(int(f.year), 12, 31)))
+    elif f.year:
+        where.append(false())
+    if f.flagged:
+        where.append(current_flagged() == (f.flagged == "yes"))
+    if f.date_from:
+        where.append(Version.published_at >= f.date_from)
+    if f.date_to:
+        where.append(Version.published_at <= f.date_to)
+    return where + _hit_conditions(f)
+
+
+def _hit_conditions(f: SearchFilter) -> list[Any]:
+    """Category, company and review filters: some current hit of the version has them."""
+    held = [like for name, value in (("categories", f.category), ("companies", f.company))
+            if value for like in [getattr(Hit, name).like(
+                "%" + json.dumps(value, ensure_ascii=False) + "%")]]
+    if not held and not f.review:
+        return []
+    hit = select(Hit.id).where(Hit.version_id == Version.id, is_current_hit(), *held)
+    if f.review:
+        newer = aliased(Review)
+        latest = select(func.max(newer.id)).where(newer.hit_id == Hit.id).scalar_subquery()
+        status = select(Review.status).where(Review.id == latest).scalar_subquery()
+        hit = hit.where(status.is_(None) if f.review == UNREVIEWED else status == f.review)
+    return [hit.exists()]
+
+
+def _matching(session: Session, f: SearchFilter, cap: int
+              ) -> tuple[dict[int, float] | None, list[int] | None, bool]:
+    """Ranks of the matching versions (None: no query), the ids to read (None: all), and
+    whether there were more than ``cap``.
+
+    Over the cap, the newest ``cap`` versions meeting the filters are read (not the newest
+    matches, then filtered), so a filter finds what it asks for in a large archive.
+    """
+    query = f.query.strip()
+    ranks = _ranks(session, query, cap + 1) if query else None
+    newest = list(ranks) if ranks is not None else list(session.scalars(
+        select(Version.id).order_by(Version.id.desc()).limit(cap + 1)))
+    capped = len(newest) > cap
+    where = _conditions(f) if capped else []
+    if where and ranks is not None:
+        ranks = _ranks(session, query, cap + 1, where)
+    elif where:
+        newest = list(session.scalars(
+            select(Version.id).join(Document, Version.document_id == Document.id)
+            .join(Source, Document.source_id == Source.id)
+            .where(*where).order_by(Version.id.desc()).limit(cap + 1)))
+    if ranks is not None:
+        if len(ranks) > cap:
+            ranks.pop(min(ranks))
+        ranks = _contiguous(session, ranks, phrase_words(query))
+        return ranks, list(ranks), capped
+    return None, (newest[:cap] if capped else None), capped
+
+
+def search(session: Session, f: SearchFilter, cap: int = MAX_MATCHES) -> SearchPage:
+    """Search the stored versions; rank, filter, count facets and mark the passages.
+
+    At most ``cap`` matching versions (the newest) are ranked and counted: see ``SearchPage``.
+    """
+    if f.query.strip() and (not match_expression(f.query) or not has_index(session)):
+        return SearchPage(total=0, facets={name: [] for name in FACETS})
+    ranks, ids, capped = _matching(session, f, cap)
+    rows = _best_per_document(_candidates_of(session, ids), ranks)
+    wanted = _wanted(f)
+    chosen = sorted((r for r in rows if not _failed(r, wanted, f)),
+                    key=lambda r: _order(r, ranks))
     needles = highlight_words(f.query) if f.query.strip() else []
     page = chosen[f.offset:f.offset + f.limit]
-    texts = version_titles(session, [r.version_id for r in page])
-    results = [SearchResult(r, ranks[r.version_id] if ranks else None,
+    facts = _page_facts(session, page)
+    texts = version_titles(session, list(facts))
+    results = [SearchResult(facts[r.version_id], ranks[r.version_id] if ranks else None,
                             highlight(texts[r.version_id][0], needles),
                             passage(texts[r.version_id][1], needles))
                for r in page]
     return SearchPage(total=len(chosen), results=results, facets=_facets(rows, f),
-                      needles=needles, version_ids=[r.version_id for r in chosen])
+                      needles=needles, version_ids=[r.version_id for r in chosen],
+                      capped=capped)
+

@@ -1,7 +1,9 @@
 """Check that the stored evidence still is what was collected: raw bytes, hits, WARC records.
 
 - every raw capture file exists and still hashes to its name and its capture rows;
-- every hit's offsets cut exactly its quoted sentence out of its version's stored text;
+- every hit's offsets cut exactly its quoted sentence out of the text it was found in (its
+  version's stored text, or the re-extraction it names), and every re-extracted text still
+  hashes to its stored SHA-256;
 - every capture's WARC record is where the row says, has its record id and URL, and its payload
   digest and bytes match the capture's SHA-256; every WARC file reads to its end.
 A WARC file that ends in an incomplete record (a crawl killed or a disk filled while writing) is
@@ -15,10 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Capture, Hit, Version
+from db.models import Capture, Extraction, Hit, Version
 from db.rawstore import sha256_hex
 from db.warc import WARC_DIR, RecordFacts, WarcScan, digest_hex, scan_file
 
@@ -29,7 +31,7 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 class Finding:
     """One mismatch (or warning), naming the file, hit or capture concerned."""
 
-    check: str  # raw | hit | warc
+    check: str  # raw | hit | text | warc
     subject: str
     detail: str
 
@@ -71,16 +73,38 @@ def verify_raw(session: Session, data_dir: Path, report: VerifyReport) -> None:
 
 
 def verify_hits(session: Session, report: VerifyReport) -> None:
-    """Check that each hit's offsets reproduce its sentence from its version's stored text."""
-    rows = session.execute(select(Hit.id, Hit.start, Hit.end, Hit.sentence, Version.text)
-                           .join(Version, Hit.version_id == Version.id).order_by(Hit.id))
-    for hit_id, start, end, sentence, text in rows.yield_per(500):
+    """Check that each hit's offsets reproduce its sentence from the text it was found in."""
+    own = Hit.extraction_id.is_(None)
+    rows = session.execute(
+        select(Hit.id, Hit.start, Hit.end, Hit.sentence,
+               case((own, Version.text), else_=Extraction.text), Hit.extraction_id,
+               own | (Extraction.version_id == Hit.version_id))
+        .join(Version, Hit.version_id == Version.id)
+        .outerjoin(Extraction, Hit.extraction_id == Extraction.id).order_by(Hit.id))
+    for hit_id, start, end, sentence, text, extraction_id, same in rows.yield_per(500):
         report.checked["hits"] += 1
-        actual = text[start:end]
-        if actual != sentence:
+        actual = (text or "")[start:end]
+        where = f"extraction {extraction_id} " if extraction_id else ""
+        if not same:
             report.problems.append(Finding(
-                "hit", f"hit {hit_id}", f"text[{start}:{end}] is “{actual[:80]}” but the stored "
-                f"sentence is “{sentence[:80]}”"))
+                "hit", f"hit {hit_id}", f"{where}belongs to another version"))
+        elif actual != sentence:
+            report.problems.append(Finding(
+                "hit", f"hit {hit_id}", f"{where}text[{start}:{end}] is “{actual[:80]}” but the "
+                f"stored sentence is “{sentence[:80]}”"))
+
+
+def verify_extractions(session: Session, report: VerifyReport) -> None:
+    """Check that every re-extracted text still hashes to its stored SHA-256."""
+    rows = session.execute(select(Extraction.id, Extraction.sha256, Extraction.text)
+                           .order_by(Extraction.id))
+    for extraction_id, digest, text in rows.yield_per(500):
+        report.checked["re-extracted texts"] += 1
+        actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if actual != digest:
+            report.problems.append(Finding(
+                "text", f"extraction {extraction_id}", f"altered: sha256 is {actual}, "
+                f"expected {digest}"))
 
 
 def _check_record(capture: Capture, record: RecordFacts | None, span_end: int) -> str | None:
@@ -156,5 +180,6 @@ def verify_store(session: Session, data_dir: Path) -> VerifyReport:
     report = VerifyReport()
     verify_raw(session, data_dir, report)
     verify_hits(session, report)
+    verify_extractions(session, report)
     verify_warcs(session, data_dir, report)
     return report

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from db.engine import data_dir_for, open_database, session_scope
 from db.rawstore import RawStore
 from db.store import BatchResult, CaptureRecord, SourceInfo, ensure_source, finish_run, start_run
 from db.warc import WarcSink, warcinfo_fields
+
+T = TypeVar("T")
 
 
 class StoreWriter:
@@ -29,9 +32,9 @@ class StoreWriter:
     def open(cls, db: str | None, source: SourceInfo, run_id: int | None) -> StoreWriter:
         """Open the database, register the source and start a run unless one is given."""
         engine = open_database(db)
-        with session_scope(engine) as session:
-            ensure_source(session, source)
-            if run_id is None:
+        _once_more_on_race(lambda: _register(engine, source))
+        if run_id is None:
+            with session_scope(engine) as session:
                 run_id = start_run(session, [source.slug])
         url = engine.url.render_as_string(hide_password=False)
         data_dir = data_dir_for(url)
@@ -43,8 +46,11 @@ class StoreWriter:
         """Store one batch in one transaction."""
         from db.store import store_batch
 
-        with session_scope(self.engine) as session:
-            result = store_batch(session, self.raw, records, self.run_id, self.warc)
+        def attempt() -> BatchResult:
+            with session_scope(self.engine) as session:
+                return store_batch(session, self.raw, records, self.run_id, self.warc)
+
+        result = _once_more_on_race(attempt)
         self.totals.add(result)
         return result
 
@@ -58,6 +64,23 @@ class StoreWriter:
         if self.warc is not None:
             self.warc.close()
         self.engine.dispose()
+
+
+def _register(engine: Engine, source: SourceInfo) -> None:
+    with session_scope(engine) as session:
+        ensure_source(session, source)
+
+
+def _once_more_on_race(attempt: Callable[[], T]) -> T:
+    """Run a transaction; when another crawl worker inserted the same row first, run it again.
+
+    The second attempt sees the other worker's row (a source, or a document two workers
+    reached at once). A retried batch may leave its first WARC records unreferenced.
+    """
+    try:
+        return attempt()
+    except IntegrityError:
+        return attempt()
 
 
 def source_info(source: Any) -> SourceInfo:

@@ -22,6 +22,7 @@ import posixpath
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -105,6 +106,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, send_body: bool) -> None:
         """Serve one request, honouring special routes."""
         norm, target = self._resolve(self.path)
+        with self.server.count_lock:
+            self.server.requests[(self.command, self.path)] += 1
+        if self.server.latency:
+            time.sleep(self.server.latency)
         conf = self._headers_for(norm)
         route = conf.get("route")
         try:
@@ -159,6 +164,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     root: Path
     table: dict[str, Any]
+    latency: float
+    requests: Counter[tuple[str, str]]
+    count_lock: threading.Lock
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Ignore errors from clients that hung up; the demo routes provoke them on purpose."""
@@ -167,8 +175,13 @@ class _Server(ThreadingHTTPServer):
 class DemoServer:
     """Serve ``demo/site`` on 127.0.0.1 in a background thread; usable as a context manager."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, root: Path | None = None) -> None:
-        """Prepare a server; ``port=0`` picks a free port when started. Loopback hosts only."""
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, root: Path | None = None,
+                 latency: float = 0.0) -> None:
+        """Prepare a server; ``port=0`` picks a free port when started. Loopback hosts only.
+
+        ``latency`` delays every answer by that many seconds (a slow site, for tests);
+        ``requests`` counts what was asked for, by (method, path).
+        """
         if host == "localhost":
             host = "127.0.0.1"
         if not ipaddress.ip_address(host).is_loopback or ":" in host:
@@ -176,6 +189,8 @@ class DemoServer:
         self.host = host
         self.port = port
         self.root = root or SITE_ROOT
+        self.latency = latency
+        self.requests: Counter[tuple[str, str]] = Counter()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -198,6 +213,8 @@ class DemoServer:
         httpd = _Server((self.host, self.port), _Handler)
         httpd.root = self.root
         httpd.table = load_header_table(self.root)
+        httpd.latency, httpd.requests, httpd.count_lock = self.latency, self.requests, \
+            threading.Lock()
         return httpd
 
     def start(self) -> DemoServer:

@@ -62,7 +62,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--lexicon", type=Path, help="lexicon directory (default: the bundled one)")
     p.add_argument("--source", help="only versions from this source slug")
     p.add_argument("--all", action="store_true",
-                   help="also versions already on this lexicon (re-check extraction)")
+                   help="every version, also those already on this lexicon and extractor "
+                        "version: extract each raw copy again (after a selector edit)")
     p.set_defaults(func=reprocess)
 
     p = sub.add_parser("serve", parents=[common], help="the web desk: search, read, review")
@@ -255,19 +256,22 @@ def _detector(lexicon: Path | None) -> Any:
 def reprocess(args: argparse.Namespace) -> int:
     """Re-run extraction and detection over stored versions; resumable, never overwrites."""
     from db import reprocess as rp
+    from db.models import running_extractor_version
     from db.rawstore import RawStore
 
     detector = _detector(args.lexicon)
-    target = detector.lexicon.version
+    target, extractor = detector.lexicon.version, running_extractor_version()
     engine = open_database(args.db, create=False)
     raw = RawStore(data_dir_for(resolve_db_url(args.db)))
     with session_scope(engine) as session:
-        run_id, resumed = rp.open_run(session, target)
-        todo = rp.pending(session, target, run_id, args.all, args.source)
+        run_id, resumed = rp.open_run(session, target, extractor)
+        todo = rp.pending(session, target, run_id, args.all, args.source, extractor)
+        stale = len(todo) if args.all else rp.to_reextract(session, todo, extractor)
     out = _console()
     out.print(f"{'Resuming' if resumed else 'Starting'} reprocess run {run_id} to lexicon "
-              f"{target}: {len(todo)} version(s) to do")
-    totals, status = _reprocess_loop(engine, raw, todo, detector, run_id, out)
+              f"{target}, extractor version {extractor}: {len(todo)} version(s) to do, "
+              f"{stale} to extract again from their raw copies")
+    totals, status = _reprocess_loop(engine, raw, todo, detector, run_id, out, args.all)
     with session_scope(engine) as session:
         rp.close_run(session, run_id, status, totals)
         dropped = rp.dropped_hits(session, run_id)
@@ -277,14 +281,13 @@ def reprocess(args: argparse.Namespace) -> int:
 
 
 def _reprocess_loop(engine: Any, raw: Any, todo: list[int], detector: Any, run_id: int,
-                    out: Console) -> tuple[dict[str, int], str]:
+                    out: Console, everything: bool = False) -> tuple[dict[str, int], str]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from db import reprocess as rp
 
     settings = _extract_settings(engine)
-    totals = dict.fromkeys(("versions", "new_passages", "carried_reviews", "dropped_hits",
-                            "extraction_changed", "not_compared"), 0)
+    totals = dict.fromkeys(REPROCESS_COUNTERS, 0)
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=out, transient=False) as bar:
@@ -293,27 +296,39 @@ def _reprocess_loop(engine: Any, raw: Any, todo: list[int], detector: Any, run_i
             for version_id in todo:
                 with session_scope(engine) as session:
                     got = rp.reprocess_version(session, raw, version_id, detector, settings,
-                                               run_id)
+                                               run_id, everything)
                 _add(totals, got)
+                if got.note:
+                    out.print(f"version {version_id}: not extracted again: {escape(got.note)}")
                 bar.advance(task)
         except KeyboardInterrupt:
             return totals, "interrupted"
     return totals, "finished"
 
 
+REPROCESS_COUNTERS = ("versions", "re_extracted", "texts_changed", "new_extractions",
+                      "not_re_extracted", "hits_added", "hits_disappeared", "reviews_carried")
+
+
 def _add(totals: dict[str, int], got: Any) -> None:
     totals["versions"] += 1
-    totals["new_passages"] += got.new_passages
-    totals["carried_reviews"] += got.carried
-    totals["dropped_hits"] += len(got.dropped)
-    totals["extraction_changed"] += got.extraction_changed
-    totals["not_compared"] += got.note is not None
+    totals["re_extracted"] += got.reextracted
+    totals["texts_changed"] += got.text_changed
+    totals["new_extractions"] += got.extraction_changed  # text or metadata changed
+    totals["not_re_extracted"] += got.note is not None
+    totals["hits_added"] += got.new_passages
+    totals["hits_disappeared"] += len(got.dropped)
+    totals["reviews_carried"] += got.carried
 
 
 def _reprocess_report(out: Console, run_id: int, status: str, totals: dict[str, int],
                       dropped: list[Any]) -> None:
-    out.print(f"Run {run_id} {status}: " + ", ".join(f"{k.replace('_', ' ')} {v}"
-                                                     for k, v in totals.items()))
+    t = totals
+    out.print(f"Run {run_id} {status}: {t['versions']} version(s) reprocessed; "
+              f"re-extracted {t['re_extracted']} (texts changed {t['texts_changed']}, new "
+              f"extractions stored {t['new_extractions']}, not re-extracted "
+              f"{t['not_re_extracted']}); hits added {t['hits_added']}, hits disappeared "
+              f"{t['hits_disappeared']}; reviews carried over {t['reviews_carried']}")
     if status == "interrupted":
         out.print("Interrupted: finished versions are saved; run the same command to resume.")
     if dropped:

@@ -96,6 +96,10 @@ def describe_history(found: History, with_diff: bool = True) -> str:
                   f"{v.published_at or 'n.d.'}\n"
                   f"     WARC {v.warc_record_id or '-'}; {v.extractor}; "
                   f"{v.segmenter or '-'}; lexicon {v.lexicon_version}\n")
+        for x in v.extractions:
+            out.write(f"     re-extracted {x.created_at} by extractor version "
+                      f"{x.extractor_version} ({x.extractor}): text sha256:{x.sha256}"
+                      f"{' (current text)' if x.current else ''}\n")
     out.write("\nStatus changes:\n")
     for e in found.events:
         change = f"{e.previous} → {e.status}" if e.previous else e.status

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-from db.queries import HitFilter, HitView, find_hits, get_hit, iter_hits, run_summary, version_text
+from db.queries import HitFilter, HitView, find_hits, get_hit, hit_text, iter_hits, run_summary
 from evidence.cite import context, full_citation
 from evidence.errors import UserError
 
@@ -86,7 +86,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("detect", parents=[common],
                        help="run extraction and detection on local files (no database)")
-    p.add_argument("files", nargs="+", help=".txt, .html or .pdf files")
+    p.add_argument("files", nargs="+", help=".txt, .html, .pdf or Word (.docx, .doc, .wps) files")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=detect)
 
@@ -96,6 +96,13 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
                         help="fetch every article again, not only those not yet stored")
     parser.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                         help="no live progress display (the default when not on a terminal)")
+    parser.add_argument("--queue", default=os.environ.get("EVIDENCE_QUEUE_URL"),
+                        metavar="REDIS_URL",
+                        help="share the crawl with other workers through this Redis server "
+                             "(env EVIDENCE_QUEUE_URL; docs/team.md)")
+    parser.add_argument("--crawl-id", default=os.environ.get("EVIDENCE_CRAWL_ID"),
+                        help="name of the shared crawl the workers join "
+                             "(default nightly-<UTC date>)")
 
 
 def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int) -> int:
@@ -103,11 +110,17 @@ def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int) -> int
     from evidence.cmd_ops import write_run_report
     from evidence.crawl import run_crawl
     from evidence.lock import EXIT_LOCKED, LockedError
+    from evidence.shared_queue import SharedQueue
 
+    queue = SharedQueue.from_options(args.queue, args.crawl_id)
+    if queue is not None and queue.finished_before(queue.connect(), slugs):
+        print(f"note: crawl {queue.crawl_id} already ran to the end on {queue.url}; nothing "
+              "is left to fetch (pass --crawl-id to start another)")
     try:
         incremental = not args.full and os.environ.get("EVIDENCE_INCREMENTAL", "1") not in (
             "0", "false", "no")
-        outcome = run_crawl(slugs, args.db, incremental=incremental, progress=args.progress)
+        outcome = run_crawl(slugs, args.db, incremental=incremental, progress=args.progress,
+                            queue=queue)
     except LockedError as exc:
         print(f"evidence: {exc}; not starting a second one", file=sys.stderr)
         return EXIT_LOCKED
@@ -283,7 +296,7 @@ def show(args: argparse.Namespace) -> int:
         hit = get_hit(session, args.hit_id)
         if hit is None:
             raise UserError(f"no hit with id {args.hit_id}")
-        text = version_text(session, hit.version_id)
+        text = hit_text(session, hit)  # the crawl's text, or the re-extraction it came from
         citation = full_citation(session, hit)
     before, sentence, after = context(text, hit.start, hit.end)
     out = console()

@@ -21,6 +21,10 @@ KEYS = {
     "recheck_days": "re-check stored pages with hits after this many days (default: per source)",
     "store_batch": "items written per database transaction (default 50)",
     "incremental": "fetch only article URLs not yet stored (true/false; default true)",
+    "queue_url": "redis:// URL of the queue shared by several crawl workers (docs/team.md)",
+    "queue_heartbeat": "seconds between a shared-crawl worker's heartbeats (default 5)",
+    "queue_lease_timeout": "seconds without heartbeat before a worker's requests are taken "
+                           "over (default 60)",
 }
 
 

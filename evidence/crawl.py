@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from db.runs import begin_run, close_abandoned_runs
 from db.store import finish_run
 from evidence.lock import CrawlLock
 from evidence.progress import Progress
+from evidence.shared_queue import SharedQueue
 
 logger = logging.getLogger(__name__)
 
@@ -54,27 +56,44 @@ def merge_stats(per_source: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
-              progress: bool | None = None) -> CrawlOutcome:
-    """Crawl the given sources under the crawl lock, as one recorded run."""
+              progress: bool | None = None, queue: SharedQueue | None = None) -> CrawlOutcome:
+    """Crawl the given sources as one recorded run: under the crawl lock, or as a worker
+    of a crawl shared through ``queue``."""
     db_url = resolve_db_url(db)
     engine = open_database(db_url)
     data_dir = data_dir_for(db_url)
-    with CrawlLock(data_dir / "crawl.lock") as lock:
-        with session_scope(engine) as session:
-            killed = close_abandoned_runs(session)
-            run_id = begin_run(session, slugs, os.getpid())
-        if lock.stale_holder:
+    client = queue.connect() if queue else None
+    guard = CrawlLock(data_dir / "crawl.lock") if queue is None else nullcontext()
+    with guard as lock:
+        killed, run_id = _open_run(engine, slugs, queue, client)
+        if lock is not None and lock.stale_holder:
             logger.warning("cleared a stale crawl lock left by %s", lock.stale_holder)
         log_dir = data_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         log_file = log_dir / f"run-{run_id}.log"
         settings = _settings(db_url, run_id, log_file, incremental)
+        for name, value in (queue.settings() if queue else {}).items():
+            settings.set(name, value, priority="cmdline")
         show = sys.stderr.isatty() if progress is None else progress
         status, stats = _crawl(slugs, settings, show)
         with session_scope(engine) as session:
             finish_run(session, run_id, status, stats)
     engine.dispose()
     return CrawlOutcome(run_id, status, stats, log_file, killed)
+
+
+def _open_run(engine: Any, slugs: list[str], queue: SharedQueue | None,
+              client: Any) -> tuple[list[int], int]:
+    """Close the runs of crawls that died, then start this one; return both."""
+    if queue is None:
+        with session_scope(engine) as session:
+            killed = close_abandoned_runs(session)
+            return killed, begin_run(session, slugs, os.getpid())
+    lease_ms = int(float(os.environ.get("EVIDENCE_QUEUE_LEASE_TIMEOUT", "60")) * 1000)
+    client.set(queue.heartbeat_key, "starting", px=lease_ms)  # alive before the run exists
+    with session_scope(engine) as session:
+        killed = close_abandoned_runs(session, alive=lambda key: bool(client.exists(key)))
+        return killed, begin_run(session, slugs, os.getpid(), queue.heartbeat_key)
 
 
 def _crawl(slugs: list[str], settings: Any, show_progress: bool) -> tuple[str, dict[str, Any]]:
@@ -84,8 +103,9 @@ def _crawl(slugs: list[str], settings: Any, show_progress: bool) -> tuple[str, d
     logging.captureWarnings(True)  # library deprecation notices go to the log, not the user
     process = CrawlerProcess(settings)
     crawlers = {slug: process.create_crawler(slug) for slug in slugs}
-    for crawler in crawlers.values():
-        process.crawl(crawler)
+    failed: list[str] = []
+    for slug, crawler in crawlers.items():
+        process.crawl(crawler).addErrback(_source_failed, slug, failed)
     status = "finished"
     with Progress(crawlers, enabled=show_progress):
         try:
@@ -94,6 +114,15 @@ def _crawl(slugs: list[str], settings: Any, show_progress: bool) -> tuple[str, d
             status = "interrupted"
     per_source = {slug: (c.stats.get_stats() if c.stats else {}) for slug, c in crawlers.items()}
     reasons = {stats.get("finish_reason") for stats in per_source.values()}
-    if status == "finished" and reasons - {"finished", None}:
+    if status == "finished" and (failed or reasons - {"finished", None}):
         status = "incomplete"
     return status, merge_stats(per_source)
+
+
+def _source_failed(failure: Any, slug: str, failed: list[str]) -> None:
+    """A source that could not start (e.g. its database unreachable): log it, go on."""
+    logger.error("source %s could not run: %s", slug, failure.getErrorMessage(),
+                 exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+    print(f"evidence: source {slug} could not run: {failure.getErrorMessage()[:300]} "
+          "(details in the run log)", file=sys.stderr)
+    failed.append(slug)

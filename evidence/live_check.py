@@ -152,7 +152,7 @@ def rule_results(source: SourceConfig, items: list[CaptureItem]) -> list[RuleRes
     articles = [t for i in items if i.kind == "article" for t in [_text(i)] if t]
     links = source.links
     found: list[RuleResult] = []
-    if source.strategy in ("listing", "paged_listing"):
+    if source.strategy in ("listing", "paged_listing", "epaper"):
         found += _count("links.article.css", links.article.css, listings, _css)
         found += _count("links.article.pattern", links.article.pattern, listings, _hrefs_match)
         found += _count("links.next_page.css", links.next_page.css if links.next_page else None,
@@ -160,6 +160,9 @@ def rule_results(source: SourceConfig, items: list[CaptureItem]) -> list[RuleRes
         pager = links.pagination.count_pattern if links.pagination else None
         found += _count("links.pagination.count_pattern", pager, listings,
                         lambda t, p: bool(re.search(p, t)))
+    if source.edition:
+        found += _count("edition.pages.pattern", source.edition.pages.pattern, listings,
+                        _hrefs_match)
     if source.api:
         found += _count("api.results", source.api.results, listings, _results(source))
     for name, css in source.selector_map().items():

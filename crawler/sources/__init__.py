@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 SOURCES_DIR = Path(__file__).resolve().parent
 # a source file on disk, or inside the zipped egg Scrapyd runs (zipfile.Path reads alike)
 SourcePath = Path | zipfile.Path
-STRATEGIES = ("listing", "paged_listing", "search_api", "filings", "web_archive")
-Strategy = Literal["listing", "paged_listing", "search_api", "filings", "web_archive"]
+STRATEGIES = ("listing", "paged_listing", "search_api", "filings", "web_archive", "epaper")
+Strategy = Literal["listing", "paged_listing", "search_api", "filings", "web_archive", "epaper"]
 KINDS = ("state_media", "government", "company")
 
 # "${EVIDENCE_DEMO_URL:-http://127.0.0.1:8741}" -> the variable's value, else the default
@@ -198,7 +198,25 @@ class Archive(_Strict):
         return self
 
 
-_STRATEGY_BLOCK = {"search_api": "api", "filings": "filings", "web_archive": "archive"}
+class Edition(_Strict):
+    """A newspaper's digital edition (电子版): one issue a day, its pages (版面) link articles.
+
+    ``issue_url`` is an issue's first page with strftime codes for the issue date, e.g.
+    ``https://xjrb.ts.cn/xjrb/%Y%m%d/1.html``; ``pages`` picks the links to the issue's other
+    pages on it (only those beside the first page count). Issues are walked newest first, from
+    ``until`` (empty: today) back to ``since``, at most ``max_issues`` of them in one run.
+    """
+
+    issue_url: str = Field(pattern=r"^https?://.*%[dmYy]")
+    pages: LinkRule
+    since: date
+    until: date | None = None
+    max_issues: int = Field(default=31, ge=1, le=20000)
+
+
+_STRATEGY_BLOCK = {
+    "search_api": "api", "filings": "filings", "web_archive": "archive", "epaper": "edition",
+}
 
 
 class SourceConfig(_Strict):
@@ -221,6 +239,7 @@ class SourceConfig(_Strict):
     api: Api | None = None
     filings: Filings | None = None
     archive: Archive | None = None
+    edition: Edition | None = None
     path: str = ""
 
     @model_validator(mode="after")

@@ -102,6 +102,10 @@ class ListingSpider(scrapy.Spider):
         settings.set("EVIDENCE_SOURCE_PROXY", manners.proxy, priority="spider")
         settings.set("AUTOTHROTTLE_START_DELAY", manners.download_delay, priority="spider")
         settings.set("AUTOTHROTTLE_TARGET_CONCURRENCY", manners.concurrency, priority="spider")
+        if settings.get("EVIDENCE_QUEUE_URL"):
+            # a worker of a shared crawl takes no more requests than it fetches at once:
+            # the rest stay in the shared queue for the other workers
+            settings.set("CONCURRENT_REQUESTS", manners.concurrency, priority="spider")
 
     async def start(self) -> AsyncIterator[Request]:
         """Request every start (listing) URL, then the known pages to check again."""
@@ -182,13 +186,18 @@ class ListingSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[CaptureItem]:
         """Record a request that produced no response (timeout, size limit, ...)."""
+        from crawler.distributed.signals import errback_output
+
         request: Request = failure.request  # type: ignore[attr-defined]
         if failure.check(IgnoreRequest):
             self.crawler.stats.inc_value("evidence/ignored_requests")
+            errback_output(self.crawler, request)
             return
         kind = "listing" if request.callback == self.parse_listing else "article"
-        yield self._item(request.url, request.url, kind=kind, error=failure_reason(failure),
-                         **request_facts(request))
+        item = self._item(request.url, request.url, kind=kind, error=failure_reason(failure),
+                          **request_facts(request))
+        errback_output(self.crawler, request, item)
+        yield item
 
     def _links(self, response: TextResponse, rule: LinkRule) -> list[str]:
         """Return absolute, de-duplicated hrefs selected by a link rule, in page order."""
@@ -228,7 +237,8 @@ class ListingSpider(scrapy.Spider):
 
 def spider_for(source: SourceConfig) -> type[ListingSpider]:
     """Build the spider class of one source (one strategy class per crawl strategy)."""
-    from crawler.spiders.filings import FilingsSpider  # they subclass ListingSpider
+    from crawler.spiders.epaper import EpaperSpider  # they subclass ListingSpider
+    from crawler.spiders.filings import FilingsSpider
     from crawler.spiders.paged import PagedListingSpider
     from crawler.spiders.search_api import SearchApiSpider
     from crawler.spiders.web_archive import WebArchiveSpider
@@ -236,6 +246,7 @@ def spider_for(source: SourceConfig) -> type[ListingSpider]:
     strategies: dict[str, type[ListingSpider]] = {
         "listing": ListingSpider, "paged_listing": PagedListingSpider,
         "search_api": SearchApiSpider, "filings": FilingsSpider, "web_archive": WebArchiveSpider,
+        "epaper": EpaperSpider,
     }
     base = strategies[source.strategy]
     class_name = "".join(part.title() for part in source.slug.split("-")) + "Spider"

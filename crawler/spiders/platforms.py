@@ -41,6 +41,23 @@ PLATFORMS: dict[str, dict[str, Any]] = {
         },
         "selectors": {"body": "div.article-detail"},
     },
+    # The XPCC (兵团) site group: bingtuan.gov.cn, the xjbt.gov.cn departments and the division
+    # (师市) portals such as btdsss.gov.cn: channel /zwgk/zcwj/index.shtml, index_2.shtml ...;
+    # pager createPageHTML(12, 0, "index", "shtml"); articles /c/2023-05-10/8012345.shtml with
+    # the body in div.content. Sources only name their channel.
+    "xpcc": {
+        "strategy": "paged_listing",
+        "links": {
+            "article": {"css": "ul.list li a",
+                        "pattern": r"/c/\d{4}-\d{2}-\d{2}/\d+\.shtml$"},
+            "pagination": {
+                "template": "index_{n}.shtml", "first": 2,
+                "count_pattern": r"createPageHTML\(\s*(\d+)\s*,",
+            },
+            "attachment": _ATTACHMENTS,
+        },
+        "selectors": {"body": "div.content"},
+    },
     # DESTOON-style PHP portals (xjht.gov.cn): article/list.php?catid=25&page=2 ...;
     # articles article/show.php?itemid=12345; "共 37 页" in the pager.
     "destoon": {

@@ -15,8 +15,9 @@ inline tags (``来源：<span>新华社</span>``) never split a line.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import PurePosixPath
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 from pipelines.text.dates import find_labelled_date, parse_date
 from pipelines.text.encoding import charset_from_content_type, decode_body
 from pipelines.text.metadata import find_metadata
+from pipelines.text.office import extract_office, is_word_document
 from pipelines.text.pdf import extract_pdf
 from pipelines.text.types import Extracted, ExtractionError
 
@@ -34,6 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = ["extract_document", "extract_html", "extract_pdf", "extract_text", "visible_text"]
 
+# Bump when a change to extraction (this module, pdf, encoding, metadata, dates, options, or a
+# library upgrade) changes the text or metadata of stored pages: `evidence reprocess` then
+# re-extracts every stored capture from its raw bytes (db/reprocess.py).
+EXTRACTOR_VERSION = "1"
 MIN_MAIN_TEXT_CHARS = 30  # shorter trafilatura output is menus or a redirect stub
 SIBLING_SHARE = 0.3  # fallback: a sibling block with this share of the best block's text joins it
 _SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "iframe", "svg"}
@@ -107,7 +113,9 @@ def extract_html(html: str, url: str, selectors: Mapping[str, str] | None = None
     selectors = selectors or {}
     soup = parse_html(html)
     page_text = visible_text(soup)
-    doc = _trafilatura(html, url)
+    # trafilatura only when a selector does not already give title, date or body (the costliest
+    # step: sources with selectors skip it); the same call, so the same result, when it runs
+    doc = functools.cache(lambda: _trafilatura(html, url))
     meta = find_metadata(page_text)
     title = _title(soup, doc, selectors.get("title"))
     published_at = _published_at(soup, page_text, doc, selectors.get("date"))
@@ -142,7 +150,7 @@ def _trafilatura(html: str, url: str) -> Any:
         return None
 
 
-def _main_text(soup: BeautifulSoup, doc: Any, body_css: str | None) -> str:
+def _main_text(soup: BeautifulSoup, doc: Callable[[], Any], body_css: str | None) -> str:
     """Pick the main text: body selector (strict) > trafilatura > largest CMS container."""
     if body_css:
         selected = _selected_text(soup, body_css, join="\n")
@@ -150,7 +158,7 @@ def _main_text(soup: BeautifulSoup, doc: Any, body_css: str | None) -> str:
             # strict on purpose: a stale selector must show up as errors, not as menu text
             raise ExtractionError(f"no text extracted: body selector {body_css!r} matched nothing")
         return selected
-    text = normalise_text(doc.text or "") if doc is not None else ""
+    text = normalise_text(doc().text or "") if doc() is not None else ""
     if len(text) >= MIN_MAIN_TEXT_CHARS:
         return text
     text = _largest_block(soup)
@@ -210,13 +218,13 @@ def _selected_text(soup: BeautifulSoup, css: str | None, join: str = " ") -> str
     return text or None
 
 
-def _title(soup: BeautifulSoup, doc: Any, title_css: str | None) -> str | None:
+def _title(soup: BeautifulSoup, doc: Callable[[], Any], title_css: str | None) -> str | None:
     """Return the title: selector > trafilatura > <h1> > <title>, without a site suffix."""
     selected = _selected_text(soup, title_css)
     if selected:
         return selected
     candidates = [
-        doc.title if doc is not None else None,
+        doc().title if doc() is not None else None,
         visible_text(soup.h1).replace("\n", " ") if soup.h1 else None,
         soup.title.get_text() if soup.title else None,
     ]
@@ -233,7 +241,7 @@ def strip_site_suffix(title: str) -> str:
 
 
 def _published_at(
-    soup: BeautifulSoup, page_text: str, doc: Any, date_css: str | None
+    soup: BeautifulSoup, page_text: str, doc: Callable[[], Any], date_css: str | None
 ) -> date | None:
     """Return the date: selector > <meta> PubDate > labelled page date > trafilatura."""
     # spaces between elements: "<em>05</em>/<em>10</em><span>10:15</span>" must not glue
@@ -247,7 +255,7 @@ def _published_at(
         found = parse_date(value) if isinstance(value, str) else value
         if found:
             return found
-    return parse_date(doc.date) if doc is not None and doc.date else None
+    return parse_date(doc().date) if doc() is not None and doc().date else None
 
 
 def _meta(soup: BeautifulSoup, names: Collection[str]) -> str | None:
@@ -290,12 +298,14 @@ def extract_text(text: str) -> Extracted:
 
 
 def document_kind(body: bytes, content_type: str | None, url: str) -> str:
-    """Classify a body as "pdf", "text", "html" or "unsupported: <type>"."""
+    """Classify a body as "pdf", "word", "text", "html" or "unsupported: <type>"."""
     head = body[:1024]
     mime = (content_type or "").split(";")[0].strip().lower()
     ext = PurePosixPath(urlsplit(url).path).suffix.lower()
     if b"%PDF-" in head or mime == "application/pdf":
         return "pdf"
+    if is_word_document(body, content_type, url):
+        return "word"
     if head.startswith(_OFFICE_MAGIC):
         return f"unsupported: {mime or ext or 'binary'}"
     if mime == "text/plain":
@@ -320,10 +330,12 @@ def extract_document(
     encoding_override: str | None = None,
     selectors: Mapping[str, str] | None = None,
 ) -> Extracted:
-    """Extract any fetched body: PDF, plain text or (by default) HTML."""
+    """Extract any fetched body: PDF, Word (.docx/.doc/.wps), plain text or (by default) HTML."""
     kind = document_kind(body, content_type, url)
     if kind == "pdf":
         return extract_pdf(body)
+    if kind == "word":
+        return extract_office(body)
     if kind.startswith("unsupported"):
         raise ExtractionError(f"unsupported content type: {kind.split(': ', 1)[1]}")
     charset = header_charset or charset_from_content_type(content_type)

@@ -148,6 +148,15 @@ def lower_preserving(text: str) -> str:
     return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
+def is_folded(text: str) -> bool:
+    """True only if ``fold_for_matching(text) == text``, checked without building the fold
+    (False: it may differ, e.g. for ``İ``, whose lower case is two characters)."""
+    if text.isascii():
+        return text.lower() == text
+    return (not traditional_pattern().search(text) and not _foldable().search(text)
+            and text.lower() == text)
+
+
 def fold_for_matching(text: str) -> str:
     """Width-folded, simplified, lower-cased text of the same length as ``text``."""
     return lower_preserving(to_simplified(fold_width(text)))

@@ -2,7 +2,13 @@
 
 ``Segmentation`` segments lazily: only the sentence(s) around a candidate match, cached, so a
 document with few candidate matches costs a few short jieba calls instead of a full pass.
-``Segmenter.full_boundaries`` is the full-document baseline.
+``Segmenter.full_boundaries`` is the full-document baseline (jieba itself).
+
+``Segmenter.tokens`` gives exactly jieba's default-mode tokens (``Tokenizer.tokenize`` with the
+HMM) about three times faster: jieba's word graph and best route are computed in one pass
+with log frequencies precomputed once (same floats, same tie-breaking), and unknown runs
+still go to jieba's HMM (``finalseg``, its results cached). ``tests/unit/test_segment_fast.py``
+compares both on every text it has.
 """
 
 from __future__ import annotations
@@ -12,14 +18,18 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from math import log
 
 import jieba
+from jieba import finalseg
 
 from pipelines.text.sentences import split_sentences
 
 USER_WORD_FREQ_PER_CHAR = 1000  # 2-char terms get 2000: whole, yet 疲劳转向 stays 疲劳/转向
 
 _LOCK = threading.Lock()
+_HAN = jieba.re_han_default  # jieba's blocks of word characters, with one capturing group
+_SKIP = jieba.re_skip_default  # CRLF or one whitespace, with one capturing group
 Spans = Sequence[tuple[int, int]]
 
 
@@ -36,6 +46,99 @@ def _tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
     return tokenizer
 
 
+class _Graph:
+    """jieba's dictionary with each word's log probability precomputed (jieba's ``calc``)."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
+        logtotal = log(tokenizer.total)
+        self.unknown = log(1) - logtotal  # jieba's weight of a character that is no word
+        self.freq: dict[str, int] = tokenizer.FREQ  # words, and every prefix of one (0)
+        self.weight = {word: log(freq) - logtotal for word, freq in self.freq.items() if freq}
+
+    def route(self, block: str) -> list[int]:
+        """Where jieba's best path from each position goes next (end exclusive).
+
+        jieba's ``get_DAG`` and ``calc`` in one right-to-left pass: the words starting at
+        ``k`` are the prefixes of ``block[k:]`` in the dictionary; equal scores go to the
+        longer word, as in jieba's ``max`` over (score, end) pairs.
+        """
+        n, freq, weight = len(block), self.freq, self.weight.get
+        best, step = [0.0] * (n + 1), [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            top, end, i, frag = None, k + 1, k + 1, block[k]
+            while frag in freq:
+                w = weight(frag)
+                if w is not None and (top is None or w + best[i] >= top):
+                    top, end = w + best[i], i
+                if i >= n:
+                    break
+                i += 1
+                frag = block[k:i]
+            best[k] = self.unknown + best[k + 1] if top is None else top
+            step[k] = end
+        return step
+
+    def ends(self, text: str) -> list[int]:
+        """End offsets of jieba's tokens of ``text`` (``Tokenizer.cut``, default mode, HMM)."""
+        out: list[int] = []
+        pos = 0
+        for j, part in enumerate(_HAN.split(text)):  # odd parts: blocks of word characters
+            if j & 1:
+                self._block(part, pos, out)
+            elif len(part) == 1:
+                out.append(pos + 1)
+            elif part:
+                self._other(part, pos, out)
+            pos += len(part)
+        return out
+
+    def _block(self, block: str, offset: int, out: list[int]) -> None:
+        """jieba's ``__cut_DAG`` of one block: multi-character words of the route, and the
+        runs of single characters between them (see ``_run``)."""
+        step, n, start, x = self.route(block), len(block), 0, 0
+        while x < n:
+            y = step[x]
+            if y - x > 1:
+                if start < x:
+                    self._run(block[start:x], offset + start, out)
+                out.append(offset + y)
+                start = y
+            x = y
+        if start < n:
+            self._run(block[start:], offset + start, out)
+
+    def _run(self, run: str, offset: int, out: list[int]) -> None:
+        """Single characters, unless jieba's HMM groups an unknown run into words."""
+        if len(run) == 1 or self.freq.get(run):
+            out.extend(range(offset + 1, offset + len(run) + 1))
+            return
+        for word in _hmm(run):
+            offset += len(word)
+            out.append(offset)
+
+    @staticmethod
+    def _other(part: str, offset: int, out: list[int]) -> None:
+        """Outside word blocks: each whitespace (or CRLF) and each other character alone."""
+        for j, piece in enumerate(_SKIP.split(part)):  # odd pieces: the whitespace
+            if j & 1:
+                out.append(offset + len(piece))
+            else:
+                out.extend(range(offset + 1, offset + len(piece) + 1))
+            offset += len(piece)
+
+
+@lru_cache(maxsize=65536)
+def _hmm(run: str) -> tuple[str, ...]:
+    """jieba's HMM segmentation of an unknown run (deterministic, so cached)."""
+    return tuple(finalseg.cut(run))
+
+
+@lru_cache(maxsize=4)
+def _graph(words: frozenset[str]) -> _Graph:
+    """The word graph of the tokenizer with ``words``, built once per word set."""
+    return _Graph(_tokenizer(words))
+
+
 class Segmenter:
     """jieba with every lexicon term as a user word; the dictionary loads on first use."""
 
@@ -47,8 +150,22 @@ class Segmenter:
         with _LOCK:
             return _tokenizer(self._words)
 
+    def _graph(self) -> _Graph:
+        with _LOCK:
+            return _graph(self._words)
+
+    def ends(self, text: str) -> list[int]:
+        """End offsets of the tokens of ``text``, in order (each token starts where the
+        previous one ends)."""
+        return self._graph().ends(text) if text else []
+
     def tokens(self, text: str) -> list[tuple[int, int]]:
-        """Token spans (start, end) covering ``text``."""
+        """Token spans (start, end) covering ``text``, exactly as jieba's ``tokenize``."""
+        ends = self.ends(text)
+        return list(zip([0, *ends], ends, strict=False))
+
+    def jieba_tokens(self, text: str) -> list[tuple[int, int]]:
+        """Token spans from jieba itself (the reference the fast path is tested against)."""
         if not text:
             return []
         return [(start, end) for _, start, end in self._get().tokenize(text)]
@@ -62,8 +179,12 @@ class Segmenter:
         return edges
 
     def full_boundaries(self, text: str) -> set[int]:
-        """Token boundaries of a whole text, segmented in one pass (the baseline)."""
-        return self.boundaries(text)
+        """Token boundaries of a whole text, segmented by jieba itself in one pass (baseline)."""
+        edges = {0, len(text)}
+        for start, end in self.jieba_tokens(text):
+            edges.add(start)
+            edges.add(end)
+        return edges
 
 
 class Segmentation:

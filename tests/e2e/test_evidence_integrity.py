@@ -1,23 +1,28 @@
 """End to end: crawl a copy of the demo site twice with an edit, a deletion and a soft-404 between,
-then check history, citations, the evidence pack and `evidence verify` (also after tampering)."""
+then check history, citations, the evidence pack and `evidence verify` (also after tampering).
+Everything runs twice: on a SQLite file and on a real PostgreSQL (tests/pg/conftest.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from db.engine import open_database
 from demo.server import SITE_ROOT, DemoServer
 from tests.e2e.test_demo_crawl import evidence, free_port
+from tests.pg.conftest import new_database, pg_server  # noqa: F401 - fixture
 
 SLUGS = ["demo-xinwen", "demo-gov", "demo-company"]
 EDITED = "/xinwen/202304/t20230418_123301.html"
@@ -31,17 +36,22 @@ WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.ex
 
 @dataclass
 class Crawled:
-    db: Path
+    db: str  # a SQLite file or a postgresql:// URL
     data: Path
     base: str
     tmp: Path
 
+    @property
+    def env(self) -> dict[str, str]:
+        """Where the raw captures are: beside a SQLite file, EVIDENCE_DATA_DIR for a server."""
+        return {"EVIDENCE_DATA_DIR": str(self.data)}
 
-def _crawl(site: Path, port: int, db: Path) -> None:
+
+def _crawl(site: Path, port: int, crawled: Crawled) -> None:
     with DemoServer(port=port, root=site) as server:
         # re-check every stored page with hits on each crawl (the default cadence is days)
-        env = {"EVIDENCE_DEMO_URL": server.url, "EVIDENCE_RECHECK_DAYS": "0"}
-        result = evidence("crawl", *SLUGS, "--db", str(db), env=env)
+        env = {"EVIDENCE_DEMO_URL": server.url, "EVIDENCE_RECHECK_DAYS": "0", **crawled.env}
+        result = evidence("crawl", *SLUGS, "--db", crawled.db, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -56,25 +66,42 @@ def _change_site(site: Path) -> None:
     (site / SOFT_404.lstrip("/")).write_text(SOFT_404_PAGE, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+@contextmanager
+def _database(backend: str, tmp: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    if backend == "sqlite":
+        yield str(tmp / "evidence.db")
+    else:
+        with new_database(request.getfixturevalue("pg_server")) as url:
+            yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def crawled(request: pytest.FixtureRequest,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     tmp = tmp_path_factory.mktemp("integrity")
     site = tmp / "site"
     shutil.copytree(SITE_ROOT, site)
-    db, port = tmp / "evidence.db", free_port()
-    _crawl(site, port, db)
-    _change_site(site)
-    _crawl(site, port, db)
-    yield Crawled(db, tmp / "evidence-data", f"http://127.0.0.1:{port}", tmp)
+    with _database(request.param, tmp, request) as db:
+        port = free_port()
+        crawled = Crawled(db, tmp / "evidence-data", f"http://127.0.0.1:{port}", tmp)
+        _crawl(site, port, crawled)
+        _change_site(site)
+        _crawl(site, port, crawled)
+        yield crawled
 
 
 def run(crawled: Crawled, *args: str) -> subprocess.CompletedProcess[str]:
-    return evidence(*args, "--db", str(crawled.db))
+    return evidence(*args, "--db", crawled.db, env=crawled.env)
 
 
-def sql(crawled: Crawled, query: str, *params: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(crawled.db) as conn:
-        return conn.execute(query, params).fetchall()
+def sql(crawled: Crawled, query: str, **params: object) -> list[Any]:
+    engine = open_database(crawled.db, create=False)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(query), params)
+            return list(result.all()) if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
 def test_history_shows_new_version_with_diff(crawled: Crawled) -> None:
@@ -96,24 +123,24 @@ def test_history_shows_removals(crawled: Crawled) -> None:
 
 
 def test_runs_and_report_count_the_change_and_removals(crawled: Crawled) -> None:
-    runs = evidence("runs", "--db", str(crawled.db))
+    runs = run(crawled, "runs")
     assert runs.returncode == 0, runs.stderr
     second = next(line for line in runs.stdout.splitlines() if line.startswith("│ 2 "))
     cells = [cell.strip() for cell in second.split("│")[1:-1]]
     assert cells[3] == "finished" and cells[9] == "1" and cells[10] == "2"  # +vers, gone
-    report = evidence("report", "--db", str(crawled.db), "--run", "2")
+    report = run(crawled, "report", "--run", "2")
     assert crawled.base + DELETED in report.stdout and crawled.base + EDITED in report.stdout
 
 
 def test_removed_page_was_only_linked_by_the_recheck(crawled: Crawled) -> None:
-    rows = sql(crawled, "select run_id, http_status from captures where url = ? order by id",
-               crawled.base + DELETED)
+    rows = sql(crawled, "select run_id, http_status from captures where url = :u order by id",
+               u=crawled.base + DELETED)
     assert [status for _, status in rows] == [200, 404]
 
 
 def test_cite_notes_removal_and_archive(crawled: Crawled) -> None:
     [(hit_id,)] = sql(crawled, "select min(h.id) from hits h join documents d "
-                               "on h.document_id = d.id where d.url = ?", crawled.base + DELETED)
+                               "on h.document_id = d.id where d.url = :u", u=crawled.base + DELETED)
     footnote = run(crawled, "cite", str(hit_id))
     assert footnote.returncode == 0, footnote.stderr
     assert "Page removed: first found gone" in footnote.stdout and "(http_404)" in footnote.stdout
@@ -169,8 +196,8 @@ def test_verify_passes_then_names_every_tampering(crawled: Crawled) -> None:
     assert clean.returncode == 0, clean.stdout
     assert clean.stdout.rstrip().endswith(": OK")
     [(raw_path,)] = sql(crawled, "select raw_path from captures c join documents d on "
-                                 "c.document_id = d.id where d.url = ? and c.version_id is not "
-                                 "null order by c.id limit 1", crawled.base + EDITED)
+                                 "c.document_id = d.id where d.url = :u and c.version_id is not "
+                                 "null order by c.id limit 1", u=crawled.base + EDITED)
     raw = crawled.data / str(raw_path)
     original = raw.read_bytes()
     try:
@@ -183,14 +210,12 @@ def test_verify_passes_then_names_every_tampering(crawled: Crawled) -> None:
     finally:
         raw.write_bytes(original)
     [(hit_id, sentence)] = sql(crawled, "select id, sentence from hits order by id limit 1")
-    with sqlite3.connect(crawled.db) as conn:
-        conn.execute("update hits set sentence = ? where id = ?", ("篡改" + str(sentence), hit_id))
+    sql(crawled, "update hits set sentence = :s where id = :i", s="篡改" + str(sentence), i=hit_id)
     try:
         edited = run(crawled, "verify")
         assert edited.returncode == 1 and f"hit: hit {hit_id}: " in edited.stdout
     finally:
-        with sqlite3.connect(crawled.db) as conn:
-            conn.execute("update hits set sentence = ? where id = ?", (sentence, hit_id))
+        sql(crawled, "update hits set sentence = :s where id = :i", s=sentence, i=hit_id)
 
 
 def test_verify_reports_torn_final_warc_record(crawled: Crawled) -> None:

@@ -15,6 +15,8 @@ from tests.unit.test_search import (  # noqa: F401  (collected here with the PG 
     PAGES,
     SOURCES,
     record,
+    test_capped_filters_agree_with_uncapped,
+    test_capped_search_ranks_and_counts_the_newest_matches,
     test_cli_search_and_review,
     test_filters_and_facets,
     test_phrase_needs_its_words_together,

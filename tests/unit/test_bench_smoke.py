@@ -34,3 +34,16 @@ def test_reprocess_fast_and_baseline_agree_and_store(tmp_path: Path) -> None:
     assert fast.hits == base.hits > 0
     two = run(db, "fast", 2, 60, keep=60)
     assert two.docs == 60 and differences(two, fast) == []
+
+
+def test_search_bench_indexes_in_workers_and_times_every_query(tmp_path: Path) -> None:
+    from bench.search import QUERIES, measure
+
+    db = tmp_path / "s.db"
+    populate(db, 40, seed=4)
+    latency = measure(db, 30, repeats=1, workers=2, cap=5)
+    assert (latency.indexed, latency.versions) == (30, 30)
+    again = measure(db, 30, repeats=1, workers=1)  # only what the index lacks
+    assert (again.indexed, again.versions) == (10, 40)
+    assert set(again.per_query) == set(QUERIES) and again.p95_ms >= again.p50_ms > 0
+    assert latency.capped["和田"] and latency.totals["和田"] == 5

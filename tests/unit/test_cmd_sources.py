@@ -44,7 +44,7 @@ def test_live_check_offline_says_network_is_unreachable(
 def test_offline_check_replays_fixtures(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-source", "xpcc-8th-division"]) == 0
     assert capsys.readouterr().out == (
-        "xpcc-8th-division: fixtures replay exactly as expected.json (7 captures, 4 documents)\n")
+        "xpcc-8th-division: fixtures replay exactly as expected.json (8 captures, 5 documents)\n")
 
 
 def test_offline_check_reports_a_changed_outcome(

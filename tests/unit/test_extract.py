@@ -196,8 +196,9 @@ def test_document_kind(body: bytes, content_type: str | None, url: str, expected
 
 
 def test_unsupported_type_raises() -> None:
-    with pytest.raises(ExtractionError, match="unsupported content type: application/msword"):
-        extract_document(b"\xd0\xcf\x11\xe0rest", "application/msword", "https://x.cn/a.doc")
+    # Word files are extracted (tests/unit/test_office.py); a spreadsheet is not
+    with pytest.raises(ExtractionError, match="unsupported content type: application/vnd.ms-exc"):
+        extract_document(b"\xd0\xcf\x11\xe0rest", "application/vnd.ms-excel", "https://x.cn/a.xls")
 
 
 def test_pdf_content_type_with_html_body_raises_clear_error() -> None:

@@ -13,9 +13,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from db import migrations
-from db.engine import driver_url, open_database, resolve_db_url, session_scope
+from db.engine import driver_url, make_engine, open_database, resolve_db_url, session_scope
 from db.errors import StorageError
 from db.models import Base
 from db.queries import HitFilter, find_hits
@@ -130,8 +131,38 @@ def check_upgrade_keeps_every_row(url: str, *, stamped: bool) -> None:
     with session_scope(engine) as session:
         [hit] = find_hits(session, HitFilter(all_lexicons=True))
         assert (hit.sentence, hit.review_status) == (ROWS["hits"][0]["sentence"], "rejected")
+        assert hit.extraction_id is None  # found in the version's own text
     engine.dispose()
+    check_0003_columns(url)
     assert main(["db", "upgrade", "--db", url]) == 0  # a second run has nothing to do
+
+
+def check_0003_columns(url: str) -> None:
+    """Rows made before 0003: text of extractor "0", hits of the version's own text; a hit of
+    a re-extracted text may now sit at the same offset with the same lexicon."""
+    engine = make_engine(url)  # SQLite: with foreign keys on, as every command opens it
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT extractor_version FROM versions")).all() == [("0",)]
+        assert conn.execute(text("SELECT extraction_id, extractor_version FROM redetections")
+                            ).all() == [(None, None)]
+        conn.execute(text(
+            "INSERT INTO extractions (id, version_id, extractor_version, extractor, sha256, "
+            "text, page_starts, language, script, created_at) VALUES (1, 1, '1', 'x', 'b', "
+            "'和田地区有组织转移富余劳动力1200人。', '[]', 'zh', 'hans', :t)"), {"t": T})
+        conn.execute(text(
+            "INSERT INTO hits (id, version_id, document_id, start, \"end\", sentence, terms, "
+            "categories, companies, score, lexicon_version, extraction_id) SELECT 2, "
+            "version_id, document_id, start, \"end\", sentence, terms, categories, companies, "
+            "score, lexicon_version, 1 FROM hits WHERE id = 1"))
+        assert conn.execute(text("SELECT count(*) FROM hits WHERE start = 0")).scalar() == 2
+        # the same text, offset and lexicon: still one hit
+        with pytest.raises(IntegrityError), conn.begin_nested():
+            conn.execute(text("INSERT INTO hits SELECT 3, version_id, document_id, start, "
+                              "\"end\", sentence, terms, categories, companies, score, "
+                              "lexicon_version, extraction_id FROM hits WHERE id = 2"))
+        with pytest.raises(IntegrityError), conn.begin_nested():  # foreign keys hold again
+            conn.execute(text("UPDATE hits SET extraction_id = 99 WHERE id = 2"))
+    engine.dispose()
 
 
 def test_upgrade_from_first_release_keeps_every_row(tmp_path: Path) -> None:
@@ -141,11 +172,11 @@ def test_upgrade_from_first_release_keeps_every_row(tmp_path: Path) -> None:
 def test_upgrade_of_database_made_before_migrations(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     check_upgrade_keeps_every_row(resolve_db_url(str(tmp_path / "old.db")), stamped=False)
-    assert "schema 0001 -> 0002" in capsys.readouterr().out
+    assert "schema 0001 -> 0003" in capsys.readouterr().out
 
 
 def test_head_constant_is_the_newest_revision() -> None:
-    assert migrations.head() == migrations.script_head() == "0002"
+    assert migrations.head() == migrations.script_head() == "0003"
 
 
 def test_new_database_is_stamped_at_head_and_matches_models(tmp_path: Path) -> None:

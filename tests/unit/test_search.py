@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select, text
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.models import Hit, Redetection, Review
-from db.queries import HitFilter, find_hits, get_hit
+from db.queries import HitFilter, find_hits, get_hit, version_facts
 from db.rawstore import RawStore
 from db.reprocess import dropped_hits, open_run, pending, reprocess_version
 from db.review import ReviewError, add_review, history
@@ -31,6 +31,7 @@ from evidence.cli import main
 from pipelines.text.detect import Detector
 from pipelines.text.extract import extract_document
 from pipelines.text.lexicon import DEFAULT_PATH, load_lexicon
+from pipelines.text.normalise import fold_for_matching, is_folded
 
 PAGES = {
     # slug, kind, title, paragraphs, published
@@ -120,6 +121,47 @@ def test_filters_and_facets(db: tuple[Engine, Path]) -> None:
     assert page.facets["kind"] == [("state_media", 2), ("government", 1)]  # other facets apply
     assert page.facets["year"] == [("2023", 1)]
     assert page.facets["review"] == [("unreviewed", 1)]
+    with session_scope(engine) as session:
+        page = search(session, SearchFilter(query="劳动力"))
+        shown = sorted((r.facts for r in page.results), key=lambda v: v.version_id)
+        assert shown == sorted(version_facts(session, page.version_ids), key=lambda v: v.version_id)
+
+
+def test_capped_search_ranks_and_counts_the_newest_matches(db: tuple[Engine, Path]) -> None:
+    engine, _ = db
+    with session_scope(engine) as session:
+        full = search(session, SearchFilter(query="劳动力"))
+        capped = search(session, SearchFilter(query="劳动力"), cap=2)
+        oldest = search(session, SearchFilter(query="劳动力", kind="government"), cap=1)
+        browse = search(session, SearchFilter(), cap=1)
+        kinds = search(session, SearchFilter(kind="government", flagged="yes"), cap=1)
+    assert (full.capped, full.total) == (False, 3)
+    assert (capped.capped, capped.total) == (True, 2)
+    assert sorted(capped.version_ids) == sorted(full.version_ids)[1:]  # the two newest
+    assert sum(n for _, n in capped.facets["kind"]) == 2
+    assert [r.facts.title for r in oldest.results] == ["关于南疆四地州劳动力转移就业的通知"]
+    assert (oldest.capped, oldest.facets["kind"]) == (True, [("government", 1)])
+    assert (browse.capped, browse.version_ids) == (True, [max(full.version_ids)])
+    assert [r.facts.kind for r in kinds.results] == ["government"]
+
+
+def test_capped_filters_agree_with_uncapped(db: tuple[Engine, Path]) -> None:
+    engine, _ = db
+    with session_scope(engine) as session:
+        facets = search(session, SearchFilter(query="劳动力")).facets
+        wanted = [{name: value} for name in ("category", "company", "review", "year", "flagged",
+                                              "language", "source") for value, _ in facets[name]]
+        assert len(wanted) >= 8
+        for one in wanted:
+            exact = search(session, SearchFilter(query="劳动力", **one))  # type: ignore[arg-type]
+            capped = search(session, SearchFilter(query="劳动力", **one), cap=2)  # type: ignore[arg-type]
+            assert capped.capped and exact.version_ids[:2] == capped.version_ids[:2], one
+
+
+def test_is_folded_never_claims_a_text_that_folds_differently() -> None:
+    for value in ["和田地区", "勞動力", "ＡＢＣ２", "abc", "ABC", "İ", "ﬁ", "㎡", "𠀀转移", ""]:
+        assert not is_folded(value) or fold_for_matching(value) == value
+    assert is_folded("和田地区2023年abc") and not is_folded("勞動力") and not is_folded("２")
 
 
 def test_highlight_is_script_insensitive() -> None:

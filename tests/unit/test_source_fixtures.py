@@ -50,3 +50,43 @@ def test_source_fixtures_are_raw_bytes_with_content_type(path: Path) -> None:
     for entry in entries:
         assert entry["content_type"], f"{entry['file']}: keep the original Content-Type"
         assert (fixtures_root() / source.slug / entry["file"]).stat().st_size > 0
+
+
+# Word attachments written by tests/fixtures/office/build_office_fixtures.py: a transfer roster
+# (.doc) and registration form (.docx) are evidence, an aluminium "产能转移" brief (.wps) is not
+WORD_ATTACHMENTS = {
+    "xpcc-8th-division": {
+        "http://www.shz.gov.cn/zwgk/tzgg/202305/P020230510123456789013.doc":
+            ("doc:antiword", True),
+        "http://www.shz.gov.cn/zwgk/tzgg/202306/P020230612124001000001.wps":
+            ("doc:antiword", False),
+    },
+    "xinjiang-hrss": {
+        "https://rst.xinjiang.gov.cn/xjrst/c112720/202305/3f2a9c1d0e8b4a6f9d7c5b3a1e0f2d4c/files/"
+        "d4e5f6.docx": ("docx:python-docx", True),
+    },
+}
+
+
+@pytest.mark.parametrize("slug", sorted(WORD_ATTACHMENTS))
+def test_word_attachments_are_extracted_and_flagged(slug: str) -> None:
+    from crawler.sources import load_sources
+    from evidence.source_check import load_fixtures, replay
+    from pipelines.stages import (
+        ExtractStage,
+        FlagStage,
+        LanguageStage,
+        NormaliseStage,
+        SegmentStage,
+    )
+
+    stages = [ExtractStage(), LanguageStage(), NormaliseStage(), SegmentStage(), FlagStage()]
+    run = replay(load_sources()[slug], load_fixtures(fixtures_root() / slug))
+    found = {}
+    for item in run.items:
+        if item.url in WORD_ATTACHMENTS[slug]:
+            for stage in stages:
+                item = stage.process_item(item)
+            assert item.error is None and item.extracted and item.detection, item.error
+            found[item.url] = (item.extracted.extractor.rsplit("-", 1)[0], item.detection.flagged)
+    assert found == WORD_ATTACHMENTS[slug]
