@@ -92,7 +92,7 @@ def _detect(batch: list[StoredText]) -> list[Result]:
     results = []
     for stored in batch:
         if _MODE == "fast":
-            detection = _DETECTOR.detect(stored.text, stored.language)
+            detection = _DETECTOR.detect(stored.text, stored.language, stored.script)
         else:
             prepared = _DETECTOR.prepare(stored.text, stored.language)
             segmentation = FullSegmentation(prepared.normalised, _DETECTOR.segmenter)

@@ -28,11 +28,13 @@ class StoredText:
     document_id: int
     text: str
     language: str
+    script: str = ""  # as detected on this text when it was stored
 
 
 def iter_texts(engine: Engine, batch: int = 1000, after: int = 0) -> Iterator[list[StoredText]]:
     """Every version's text in id order, ``batch`` at a time (keyset paging, constant memory)."""
-    query = select(Version.id, Version.document_id, Version.text, Version.language)
+    query = select(Version.id, Version.document_id, Version.text, Version.language,
+                   Version.script)
     while True:
         with engine.connect() as conn:
             rows = conn.execute(query.where(Version.id > after).order_by(Version.id)

@@ -156,13 +156,19 @@ class Detector:
         """The jieba segmenter with the lexicon's Chinese spellings as user words."""
         return self._segmenter
 
-    def prepare(self, text: str, language: str | None = None) -> Prepared:
-        """Normalise ``text`` and work out its language, script and sentences."""
+    def prepare(
+        self, text: str, language: str | None = None, script: str | None = None
+    ) -> Prepared:
+        """Normalise ``text`` and work out its language, script and sentences.
+
+        ``script``: the script already detected on this very text (a stored version's, when
+        reprocessing its stored text), which saves a pass over the text.
+        """
         return Prepared(
             text=text,
             normalised=fold_for_matching(text),
             language=_language_hint(language) or detect_language(text),
-            script=detect_script(text),
+            script=script or detect_script(text),
         )
 
     def segment(self, prepared: Prepared) -> Segmentation:
@@ -245,9 +251,11 @@ class Detector:
                     weights[match.entry.canonical] = match.entry.weight
         return sum(weights.values())
 
-    def detect(self, text: str, language: str | None = None) -> Detection:
-        """Prepare, segment and flag ``text``."""
-        prepared = self.prepare(text, language)
+    def detect(
+        self, text: str, language: str | None = None, script: str | None = None
+    ) -> Detection:
+        """Prepare, segment and flag ``text`` (``script``: see ``prepare``)."""
+        prepared = self.prepare(text, language, script)
         return self.flag(prepared, self.segment(prepared))
 
     def _hit(self, text: str, sentence: _Sentence, score: float) -> Hit:
