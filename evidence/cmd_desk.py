@@ -116,7 +116,8 @@ def search(args: argparse.Namespace) -> int:
         rows = [asdict(r.facts) | {"rank": r.rank, "passage": "".join(t for t, _ in r.passage),
                                    "marked": [t for t, hit in r.passage if hit]}
                 for r in page.results]
-        json.dump({"query": query, "total": page.total, "results": rows}, sys.stdout,
+        json.dump({"query": query, "total": page.total, "capped": page.capped,
+                   "results": rows}, sys.stdout,
                   ensure_ascii=False, indent=2, default=_json_default)
         print()
         return 0
@@ -141,7 +142,9 @@ def _search_table(page: Any, query: str) -> None:
                   f"{f.published_at or 'n.d.'} · {f.language}{hits}[/dim]")
         out.print("   " + _rich(result.passage, out.is_terminal))
         out.print(f"   {escape(f.url)}\n")
-    out.print(f"{page.total} document(s) match “{escape(query)}”; showing {len(page.results)}")
+    more = "+ (the newest that meet the filters; add words or filters)" if page.capped else ""
+    out.print(f"{page.total}{more} document(s) match “{escape(query)}”; "
+              f"showing {len(page.results)}")
 
 
 def review(args: argparse.Namespace) -> int:
