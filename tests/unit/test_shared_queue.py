@@ -119,3 +119,20 @@ def test_push_unseen_queues_a_fingerprint_once(queue: LeasedQueue) -> None:
     assert queue.push_unseen(_request("x"), "evidence:t:seen", "fp-x") is True
     assert queue.push_unseen(_request("x"), "evidence:t:seen", "fp-x") is False
     assert len(queue) == 1
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--queue", "redis://127.0.0.1:1/0"], "cannot reach the shared queue at redis://127.0.0.1:1/0"),
+    (["--queue", "http://127.0.0.1:6379"], "is not a redis:// URL"),
+    (["--queue", "redis://127.0.0.1:1/0", "--crawl-id", "two words"], "crawl id 'two words'"),
+    (["--crawl-id", "nightly-x"], "--crawl-id needs --queue"),
+])
+def test_bad_queue_options_are_one_line_errors(
+    options: list[str], message: str, tmp_path: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from evidence.cli import main
+
+    assert main(["crawl", "demo-gov", "--db", str(tmp_path / "e.db"), *options]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("evidence: error: ") and message in err and "Traceback" not in err
+    assert not (tmp_path / "e.db").exists()  # nothing started
