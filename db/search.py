@@ -129,24 +129,8 @@ def _subwords(token: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-_AHEAD: dict[str, str] = {}  # value -> its index tokens, computed ahead in another process
-
-
-def tokens_ahead(pairs: Iterable[tuple[str, str]]) -> None:
-    """Remember ``(value, index_tokens(value))`` pairs computed elsewhere (a crawl's worker
-    process), so indexing a new version here does not tokenize its text again."""
-    _AHEAD.update(pairs)
-
-
-def forget_tokens_ahead() -> None:
-    """Drop the remembered tokens (the batch they were computed for is stored)."""
-    _AHEAD.clear()
-
-
 def index_tokens(value: str) -> str:
     """The space-separated tokens stored in the index for ``value``."""
-    if _AHEAD and (ahead := _AHEAD.get(value)) is not None:
-        return ahead
     out: list[str] = []
     for word in _words(fold_for_matching(value or "")):
         out.append(word)
@@ -285,6 +269,12 @@ def missing_versions(session: Session) -> list[int]:
     """Ids of versions not in the index yet."""
     if not has_index(session):
         return list(session.scalars(select(Version.id).order_by(Version.id)))
+    # rows are only ever written for versions, and versions never deleted: equal counts mean
+    # nothing is missing (counting is cheap; the anti-join reads every id)
+    rows = f"{TABLE}_docsize" if _sqlite(session) else PG_TABLE
+    held = session.scalar(text(f"SELECT count(*) FROM {rows}"))
+    if held == session.scalar(select(func.count(Version.id))):
+        return []
     indexed = f"SELECT rowid FROM {TABLE}" if _sqlite(session) else \
         f"SELECT version_id FROM {PG_TABLE}"
     query = text(f"SELECT id FROM versions WHERE id NOT IN ({indexed}) ORDER BY id")
@@ -416,7 +406,7 @@ class SearchResult:
     passage: Segments
 
 
-MAX_MATCHES = 2_000  # matching versions ranked and counted per search (newest first)
+MAX_MATCHES = 1_000  # matching versions ranked and counted per search (newest first)
 
 
 @dataclass

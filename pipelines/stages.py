@@ -12,7 +12,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -129,28 +129,6 @@ class FlagStage:
         return item
 
 
-def _index_tokens(title: str, text: str) -> tuple[str, str]:
-    """Search-index tokens of a title and a text (run in the indexing worker process)."""
-    from db.search import index_tokens
-
-    return index_tokens(title), index_tokens(text)
-
-
-def _index_pool(settings: Any) -> ProcessPoolExecutor | None:
-    """A worker process tokenizing texts for the search index, when another core is free.
-
-    Tokenizing (jieba over the whole text) is the costliest step after extraction; done in
-    the writer thread it holds the GIL the reactor needs. The worker computes the very same
-    ``db.search.index_tokens`` (a pure function), so the index does not change.
-    """
-    import multiprocessing
-    import os
-
-    if not settings.getbool("EVIDENCE_INDEX_AHEAD", (os.cpu_count() or 1) > 1):
-        return None
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
-
-
 class StoreStage:
     """Write items to the database in batches, on one writer thread off the reactor."""
 
@@ -164,8 +142,6 @@ class StoreStage:
         self.own_run = False
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-store")
         self.writer: Any = None
-        self.index_pool = _index_pool(settings)
-        self.ahead: list[tuple[str, str, Future[tuple[str, str]]]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoreStage:
@@ -185,11 +161,7 @@ class StoreStage:
         """Queue the item; flush a full batch on the writer thread."""
         from pipelines.storage import to_record
 
-        record = to_record(item)
-        self.buffer.append(record)
-        if self.index_pool is not None and record.extracted is not None:
-            title, text = record.extracted.title or "", record.extracted.text
-            self.ahead.append((title, text, self.index_pool.submit(_index_tokens, title, text)))
+        self.buffer.append(to_record(item))
         self.stats.inc_value(f"evidence/items/{'error' if item.error else 'ok'}")
         if item.detection is not None:
             self.stats.inc_value("evidence/hits", len(item.detection.hits))
@@ -207,32 +179,11 @@ class StoreStage:
         finally:
             await self._run(self.writer.close)
             self.executor.shutdown(wait=True)
-            if self.index_pool is not None:
-                self.index_pool.shutdown(wait=True, cancel_futures=True)
-
-    async def _tokens_ahead(self) -> None:
-        """Hand the tokens the worker computed for this batch to ``db.search``."""
-        from db.search import tokens_ahead
-
-        ahead, self.ahead = self.ahead, []
-        for title, text, future in ahead:
-            try:
-                title_tokens, text_tokens = await asyncio.wrap_future(future)
-            except Exception:  # noqa: BLE001 - the writer then tokenizes the text itself
-                logger.warning("index worker failed; tokenizing in the writer", exc_info=True)
-                continue
-            tokens_ahead([(title, title_tokens), (text, text_tokens)])
 
     async def _flush(self) -> None:
-        from db.search import forget_tokens_ahead
-
         batch, self.buffer = self.buffer, []
-        await self._tokens_ahead()
         if batch:
-            try:
-                result = await self._run(self.writer.write, batch)
-            finally:
-                await self._run(forget_tokens_ahead)
+            result = await self._run(self.writer.write, batch)
             self.stats.inc_value("evidence/new_documents", result.new_documents)
             self.stats.inc_value("evidence/new_versions", result.new_versions)
             self.stats.inc_value("evidence/new_hits", result.new_hits)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -94,6 +94,13 @@ def _scan(automaton: ahocorasick.Automaton, text: str) -> Iterator[Match]:
 _LATIN = re.compile("[a-z]")  # English spellings (stock codes are matched with the Chinese ones)
 
 
+def _first_look(labour: Iterable[str], lefts: list[str]) -> re.Pattern[str] | None:
+    """One pass finding a labour term or the first word of a gapped spelling: without one
+    (and without a Latin letter) ``labour_candidates`` has nothing to look at (None: no such
+    shortcut). Latin letters are searched apart: a char class in the trie undoes re's skip."""
+    return None if "" in lefts else any_key_pattern([*labour, *lefts])
+
+
 class Gap(NamedTuple):
     """A spelling with a gap: its first word (a cheap pre-check), its regex and its entry."""
 
@@ -102,9 +109,26 @@ class Gap(NamedTuple):
     entry: Entry
 
 
-def _any_match(automaton: ahocorasick.Automaton, text: str) -> bool:
-    """Whether the automaton matches anywhere in ``text`` (stops at the first match)."""
-    return next(automaton.iter(text), None) is not None
+def any_key_pattern(keys: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex that finds a text holding any of ``keys`` (None: no keys).
+
+    The keys as a trie (``劳(?:动力转移|务输出)|转移就业``), cut at the first complete key:
+    re's C loop skips every position whose character starts no key, so on a page without
+    them this is ~2.5x faster than walking an automaton over every character.
+    """
+    trie: dict[str, Any] = {}
+    for key in filter(None, keys):
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, Any]) -> str:
+        if "" in node:  # a whole key ends here: a longer one adds nothing to "any"
+            return ""
+        return "(?:" + "|".join(re.escape(c) + branch(n) for c, n in sorted(node.items())) + ")"
+
+    return re.compile(branch(trie)) if trie else None
 
 
 def _scan_gaps(gaps: list[Gap], text: str) -> list[Match]:
@@ -181,7 +205,9 @@ class Matcher:
                                 for c in co.stock_codes)
         self.zh_keys = frozenset(zh) - self._codes
         self._zh = _automaton(zh)
-        self._zh_labour = _automaton({k: e for k, e in zh.items() if e.category in LABOUR})
+        labour = [k for k, e in zh.items() if e.category in LABOUR]
+        self._zh_labour = any_key_pattern(labour)
+        self._first_look = _first_look(labour, [g.left for g in gaps["zh"]])
         self._en = _automaton(en)
         self._zh_gaps, self._en_gaps = gaps["zh"], gaps["en"]
 
@@ -200,6 +226,9 @@ class Matcher:
     def labour_candidates(self, normalised: str) -> tuple[list[Match], list[Match]] | None:
         """``candidates``, or None when none of them is a labour term (most pages): then no
         match object is built for the places and companies a page names."""
+        if self._first_look is not None and not self._first_look.search(normalised) \
+                and not _LATIN.search(normalised):
+            return None  # no labour term, no first word of a gapped one, no Latin letter
         chinese_gaps = _scan_gaps(self._zh_gaps, normalised)
         english: list[Match] = []
         if _LATIN.search(normalised):
@@ -209,7 +238,7 @@ class Matcher:
                 if _english_bounded(normalised, match.start, match.end)
             ] + _scan_gaps(self._en_gaps, normalised)
         labour = any(m.entry.category in LABOUR for m in chinese_gaps + english)
-        if not labour and not (len(self._zh_labour) and _any_match(self._zh_labour, normalised)):
+        if not labour and not (self._zh_labour and self._zh_labour.search(normalised)):
             return None
         return self._split_codes(list(_scan(self._zh, normalised)) + chinese_gaps, english,
                                  normalised)

@@ -1,4 +1,4 @@
-"""The fast segmenter gives exactly jieba's tokens (Segmenter.tokens against jieba itself)."""
+"""Fast paths give exactly what they replace: jieba's tokens, "any lexicon key in the text"."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 
 from bench.synthetic import generate
 from evaluation.corpus import load_corpus
+from pipelines.text.flag import any_key_pattern
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.segment import Segmenter
 
@@ -39,3 +40,13 @@ def test_corpora_as_jieba(segmenter: Segmenter) -> None:
     for text in texts:
         for variant in (text, fold_for_matching(text)):
             assert segmenter.tokens(variant) == segmenter.jieba_tokens(variant)
+
+
+def test_any_key_pattern_finds_exactly_the_texts_holding_a_key() -> None:
+    keys = ["劳动力转移", "劳动力", "转移就业", "专列", "a.b", "(x)", "劳务输出"]
+    pattern = any_key_pattern(keys)
+    assert pattern is not None and any_key_pattern([]) is None and any_key_pattern([""]) is None
+    texts = [*ODD, "富余劳动", "a.b", "axb", "(x)", "劳务输", "劳务输出", "专", "开专列车"]
+    texts += [fold_for_matching(d.text) for d in generate(40)]
+    for text in texts:
+        assert (pattern.search(text) is not None) == any(k in text for k in keys), text
