@@ -2,6 +2,12 @@
 
 import os
 
+from crawler.distributed.config import (
+    DEFAULT_HEARTBEAT,
+    DEFAULT_LEASE_TIMEOUT,
+    QueueConfigError,
+    queue_settings,
+)
 from evidence.config import ConfigError, apply_config_file
 
 try:
@@ -59,11 +65,10 @@ ITEM_PIPELINES = {
 
 # Several workers sharing one crawl through Redis (docs/team.md); off unless a queue is set.
 SPIDER_MIDDLEWARES = {"crawler.distributed.middleware.LeaseMiddleware": 950}
-EVIDENCE_QUEUE_HEARTBEAT = float(os.environ.get("EVIDENCE_QUEUE_HEARTBEAT", "5"))
-EVIDENCE_QUEUE_LEASE_TIMEOUT = float(os.environ.get("EVIDENCE_QUEUE_LEASE_TIMEOUT", "60"))
+EVIDENCE_QUEUE_HEARTBEAT = float(os.environ.get("EVIDENCE_QUEUE_HEARTBEAT", DEFAULT_HEARTBEAT))
+EVIDENCE_QUEUE_LEASE_TIMEOUT = float(os.environ.get("EVIDENCE_QUEUE_LEASE_TIMEOUT",
+                                                    DEFAULT_LEASE_TIMEOUT))
 if os.environ.get("EVIDENCE_QUEUE_URL"):
-    from crawler.distributed.config import QueueConfigError, queue_settings
-
     try:
         globals().update(queue_settings(os.environ["EVIDENCE_QUEUE_URL"],
                                         os.environ.get("EVIDENCE_CRAWL_ID")))

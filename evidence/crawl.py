@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.distributed.config import DEFAULT_LEASE_TIMEOUT
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.runs import begin_run, close_abandoned_runs
 from db.store import finish_run
@@ -89,7 +90,8 @@ def _open_run(engine: Any, slugs: list[str], queue: SharedQueue | None,
         with session_scope(engine) as session:
             killed = close_abandoned_runs(session)
             return killed, begin_run(session, slugs, os.getpid())
-    lease_ms = int(float(os.environ.get("EVIDENCE_QUEUE_LEASE_TIMEOUT", "60")) * 1000)
+    lease_s = float(os.environ.get("EVIDENCE_QUEUE_LEASE_TIMEOUT", DEFAULT_LEASE_TIMEOUT))
+    lease_ms = int(lease_s * 1000)
     client.set(queue.heartbeat_key, "starting", px=lease_ms)  # alive before the run exists
     with session_scope(engine) as session:
         killed = close_abandoned_runs(session, alive=lambda key: bool(client.exists(key)))

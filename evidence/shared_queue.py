@@ -8,9 +8,12 @@ from typing import Any
 from crawler.distributed.config import (
     QueueConfigError,
     default_crawl_id,
-    key_prefix,
+    queue_key,
     queue_settings,
+    seen_key,
+    worker_prefix,
 )
+from crawler.distributed.queue import inflight_key
 from crawler.distributed.scheduler import worker_id
 from evidence.errors import UserError
 
@@ -43,7 +46,7 @@ class SharedQueue:
     @property
     def heartbeat_key(self) -> str:
         """Return the Redis key that says this worker process is alive."""
-        return f"{key_prefix(self.crawl_id)}:worker:{worker_id()}"
+        return worker_prefix(self.crawl_id) + worker_id()
 
     def connect(self) -> Any:
         """Return a client of the queue's Redis server, or fail with one clear line."""
@@ -58,11 +61,10 @@ class SharedQueue:
 
     def finished_before(self, client: Any, slugs: list[str]) -> bool:
         """True when every source of this crawl id was crawled to the end already."""
-        prefix = key_prefix(self.crawl_id)
         for slug in slugs:
-            base = f"{prefix}:{slug}"
-            if not client.exists(f"{base}:seen"):
+            queue = queue_key(self.crawl_id, slug)
+            if not client.exists(seen_key(self.crawl_id, slug)):
                 return False
-            if client.zcard(f"{base}:queue") or client.hlen(f"{base}:queue:inflight"):
+            if client.zcard(queue) or client.hlen(inflight_key(queue)):
                 return False
         return True

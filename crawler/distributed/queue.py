@@ -52,12 +52,17 @@ return moved
 """
 
 
+def inflight_key(queue_key: str) -> str:
+    """Return the key of the hash of requests leased from the queue ``queue_key``."""
+    return f"{queue_key}:inflight"
+
+
 class LeasedQueue(PriorityQueue):
     """Per-spider queue in Redis: a sorted set of requests plus a hash of leased ones."""
 
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
         super().__init__(server, spider, key, serializer)
-        self.inflight_key = f"{self.key}:inflight"
+        self.inflight_key = inflight_key(self.key)
         self.owners_key = f"{self.key}:owners"
         self.counter_key = f"{self.key}:tickets"
         self._lease = server.register_script(_LEASE)

@@ -17,6 +17,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed import TICKET
 from crawler.distributed import signals as lease_signals
+from crawler.distributed.config import DEFAULT_HEARTBEAT, DEFAULT_LEASE_TIMEOUT
 from crawler.distributed.ledger import TicketLedger
 
 logger = logging.getLogger(__name__)
@@ -70,8 +71,9 @@ class LeasedScheduler(Scheduler):
         settings = crawler.settings
         scheduler.crawler = crawler
         scheduler.worker = worker_id()
-        scheduler.every = settings.getfloat("EVIDENCE_QUEUE_HEARTBEAT", 5.0)
-        scheduler.lease_timeout = settings.getfloat("EVIDENCE_QUEUE_LEASE_TIMEOUT", 60.0)
+        scheduler.every = settings.getfloat("EVIDENCE_QUEUE_HEARTBEAT", DEFAULT_HEARTBEAT)
+        scheduler.lease_timeout = settings.getfloat("EVIDENCE_QUEUE_LEASE_TIMEOUT",
+                                                    DEFAULT_LEASE_TIMEOUT)
         scheduler.retention = int(settings.getfloat("EVIDENCE_QUEUE_RETENTION_DAYS", 7) * 86400)
         scheduler.heartbeat_prefix = settings.get("EVIDENCE_QUEUE_WORKER_PREFIX")
         scheduler.ledger = TicketLedger()
