@@ -29,14 +29,15 @@ SOURCES = ["demo-gov", "demo-xinwen", "demo-company"]
 FAST_LEASES = {"EVIDENCE_QUEUE_HEARTBEAT": "0.3", "EVIDENCE_QUEUE_LEASE_TIMEOUT": "2"}
 
 
-def _worker(db: str, site: str, queue: str | None, crawl_id: str,
-            data_dir: Path) -> subprocess.Popen[str]:
+def _worker(db: str, site: str, queue: str | None, crawl_id: str, data_dir: Path,
+            sources: Path | None = None) -> subprocess.Popen[str]:
     """Start `evidence crawl` of the demo sources as one worker of a shared crawl."""
     args = [sys.executable, "-m", "evidence.cli", "crawl", *SOURCES, "--db", db, "--no-progress"]
     if queue:
         args += ["--queue", queue, "--crawl-id", crawl_id]
     env = {**os.environ, **FAST_LEASES, "EVIDENCE_DEMO_URL": site,
-           "EVIDENCE_DATA_DIR": str(data_dir)}
+           "EVIDENCE_DATA_DIR": str(data_dir),
+           **({"EVIDENCE_SOURCES_DIR": str(sources)} if sources else {})}
     return subprocess.Popen(args, cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -85,6 +86,15 @@ def _retries(runs: list[Any]) -> int:
     return sum(int(json.loads(stats or "{}").get("retry/count", 0)) for _, _, stats in runs)
 
 
+def one_at_a_time(target: Path) -> Path:
+    """The demo sources with concurrency 1: a worker holds one request per source, so the
+    queue keeps work for the other one however fast the first starts."""
+    for path in (ROOT / "crawler" / "sources").glob("*/demo-*.yml"):
+        text = path.read_text(encoding="utf-8").replace("concurrency: 8", "concurrency: 1")
+        (target / path.name).write_text(text, encoding="utf-8")
+    return target
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """One worker crawling alone, without a queue: what the shared crawl must reproduce."""
@@ -111,8 +121,9 @@ def shared_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def test_two_workers_fetch_and_store_everything_exactly_once(
     shared_db: str, redis_url: str, reference: dict[str, Any], tmp_path: Path,  # noqa: F811
 ) -> None:
-    with DemoServer(latency=0.05) as site:
-        workers = [_worker(shared_db, site.url, redis_url, "both", tmp_path / "data")
+    sources = one_at_a_time(tmp_path)
+    with DemoServer(latency=0.3) as site:
+        workers = [_worker(shared_db, site.url, redis_url, "both", tmp_path / "data", sources)
                    for _ in range(2)]
         for worker in workers:
             _finish(worker)
