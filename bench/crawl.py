@@ -37,7 +37,8 @@ class CrawlFigures:
     name: str
     pages: int
     seconds: float
-    peak_mb: float = 0.0
+    peak_mb: float = 0.0  # RSS summed over the process tree
+    peak_pss_mb: float = 0.0  # proportional: pages shared with the forked writer once
 
     @property
     def pages_per_second(self) -> float:
@@ -149,7 +150,7 @@ def pipeline_crawl(count: int) -> CrawlFigures:
         server.terminate()
     pages = _find(stats, "response_received_count")
     return CrawlFigures("pipeline", int(pages), _find(stats, "elapsed_time_seconds"),
-                        memory.peak_mb)
+                        memory.peak_mb, memory.peak_pss_mb)
 
 
 def scrapy_bench(seconds: int = 15) -> CrawlFigures:

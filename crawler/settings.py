@@ -22,6 +22,8 @@ EVIDENCE_DB = os.environ.get("EVIDENCE_DB")  # default: ./evidence.db
 # re-check stored pages with hits after this many days (-1: each source's recheck_days)
 EVIDENCE_RECHECK_DAYS = float(os.environ.get("EVIDENCE_RECHECK_DAYS", "-1"))
 EVIDENCE_STORE_BATCH = int(os.environ.get("EVIDENCE_STORE_BATCH", "50"))
+# store in a writer process of its own (a second core): auto (when there is one), 1 or 0
+EVIDENCE_STORE_PROCESS = os.environ.get("EVIDENCE_STORE_PROCESS", "auto")
 # fetch only article URLs not yet stored (`evidence crawl --full` turns it off)
 EVIDENCE_INCREMENTAL = os.environ.get("EVIDENCE_INCREMENTAL", "1") not in ("0", "false", "no")
 

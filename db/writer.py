@@ -66,6 +66,34 @@ class StoreWriter:
         self.engine.dispose()
 
 
+# Writers open in this process, by the key their store stage chose: the stage calls the
+# functions below on an executor, which may be a thread here or the shared writer process.
+_OPEN: dict[str, StoreWriter] = {}
+
+
+def open_writer(key: str, db: str | None, source: SourceInfo, run_id: int | None) -> int:
+    """Open a writer under ``key`` in this process; return its run id."""
+    _OPEN[key] = StoreWriter.open(db, source, run_id)
+    return _OPEN[key].run_id
+
+
+def write_batch(key: str, records: Sequence[CaptureRecord]) -> BatchResult:
+    """Store one batch with the writer opened under ``key``."""
+    return _OPEN[key].write(records)
+
+
+def finish_writer(key: str, status: str, stats: dict[str, Any]) -> None:
+    """Close the run of the writer opened under ``key``."""
+    _OPEN[key].finish(status, stats)
+
+
+def close_writer(key: str) -> None:
+    """Close and forget the writer opened under ``key`` (nothing if it never opened)."""
+    writer = _OPEN.pop(key, None)
+    if writer is not None:
+        writer.close()
+
+
 def _register(engine: Engine, source: SourceInfo) -> None:
     with session_scope(engine) as session:
         ensure_source(session, source)

@@ -130,7 +130,19 @@ def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int) -> int
     _print_summary(args.db, outcome.run_id, outcome.log_file, top=top)
     md, _ = write_run_report(args.db, outcome.run_id)
     print(f"Report: {md} (and .html)")
+    if outcome.status != "finished":
+        print(f"evidence: run {outcome.run_id} is {outcome.status}{_why(outcome.stats)} "
+              f"(details in {outcome.log_file})", file=sys.stderr)
     return 0 if outcome.status == "finished" else 1
+
+
+def _why(stats: dict[str, Any]) -> str:
+    """What stopped a crawl early, when the counters say."""
+    if stats.get("evidence/store_writer_died"):
+        unstored = int(stats.get("evidence/items/unstored", 0))
+        return (": the writer process died; what it stored is kept, and the "
+                f"{unstored} fetched pages it had not stored are fetched again next time")
+    return ""
 
 
 def console() -> Console:

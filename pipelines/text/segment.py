@@ -154,6 +154,10 @@ class Segmenter:
         with _LOCK:
             return _graph(self._words)
 
+    def load(self) -> None:
+        """Load the dictionary and its word graph now (e.g. before forking a worker)."""
+        self._graph()
+
     def ends(self, text: str) -> list[int]:
         """End offsets of the tokens of ``text``, in order (each token starts where the
         previous one ends)."""
