@@ -105,9 +105,16 @@ def run_search(args: argparse.Namespace, work: Path) -> None:
     print(f"\nSearch ({latency.versions:,} versions in the index; {latency.indexed:,} indexed now "
           f"in {latency.index_seconds:.0f} s = {rate:,.0f} versions/s with {args.workers} "
           f"workers; {len(search_bench.QUERIES)} typical queries x 3; cap {cap:,})")
+    _latency("default order (relevance; newest first when capped)", latency)
+    ranked = search_bench.measure(db, 0, workers=args.workers, cap=cap, sort="relevance")
+    _latency("every query ranked by relevance (--sort relevance)", ranked)
+
+
+def _latency(title: str, latency: search_bench.Latency) -> None:
+    print(f"  {title}")
     for query, ms in latency.per_query.items():
         _line(f"  {query}", f"{ms:,.1f} ms", f"({latency.totals[query]:,} documents"
-              f"{'+, capped' if latency.capped[query] else ''})")
+              f"{'+, capped' if latency.capped[query] else ''}, {latency.orders[query]})")
     _line("p50", f"{latency.p50_ms:,.1f} ms", "(goal < 50 ms at 1M captures)")
     _line("p95", f"{latency.p95_ms:,.1f} ms", "(goal < 200 ms at 1M captures)")
 

@@ -38,6 +38,7 @@ class Latency:
     per_query: dict[str, float]  # median ms of each query
     totals: dict[str, int]  # documents found by each query
     capped: dict[str, bool]  # whether the query matched more versions than the cap
+    orders: dict[str, str]  # how each query's results were ordered (relevance | newest)
 
 
 def _tokenize(batch: list[StoredText]) -> list[tuple[int, str, str]]:
@@ -91,9 +92,11 @@ def build_index(db: Path, limit: int, workers: int = 1) -> tuple[int, float]:
     return done, time.perf_counter() - started
 
 
-def measure(db: Path, limit: int, repeats: int = 3, workers: int = 1, cap: int = 0) -> Latency:
+def measure(db: Path, limit: int, repeats: int = 3, workers: int = 1, cap: int = 0,
+            sort: str = "auto") -> Latency:
     """Index up to ``limit`` versions the index lacks, then time every query ``repeats`` times
-    (first page of 20 results, in a new session each time) after one untimed warm-up search."""
+    (first page of 20 results in the ``sort`` order, in a new session each time) after one
+    untimed warm-up search."""
     from sqlalchemy import text
 
     from db.search import TABLE, SearchFilter, search
@@ -105,17 +108,19 @@ def measure(db: Path, limit: int, repeats: int = 3, workers: int = 1, cap: int =
     timings: dict[str, list[float]] = {q: [] for q in QUERIES}
     totals: dict[str, int] = {}
     capped: dict[str, bool] = {}
+    orders: dict[str, str] = {}
     with session_scope(engine) as session:  # untimed: loads jieba and the lexicon, as the
         search(session, SearchFilter(query=WARM_UP))  # desk does once per process
     for _ in range(repeats):
         for query in QUERIES:
             started = time.perf_counter()
             with session_scope(engine) as session:
-                page = search(session, SearchFilter(query=query), **({"cap": cap} if cap else {}))
+                page = search(session, SearchFilter(query=query, sort=sort),
+                              **({"cap": cap} if cap else {}))
             timings[query].append((time.perf_counter() - started) * 1000)
-            totals[query], capped[query] = page.total, page.capped
+            totals[query], capped[query], orders[query] = page.total, page.capped, page.order
     engine.dispose()
     every = [t for ts in timings.values() for t in ts]
     cuts = statistics.quantiles(every, n=20)
     return Latency(versions, indexed, seconds, statistics.median(every), cuts[18],
-                   {q: statistics.median(t) for q, t in timings.items()}, totals, capped)
+                   {q: statistics.median(t) for q, t in timings.items()}, totals, capped, orders)

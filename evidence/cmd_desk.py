@@ -43,6 +43,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--language", help="only documents in this language (zh, en ...)")
     p.add_argument("--flagged", action="store_true", help="only documents with hits")
     p.add_argument("--limit", type=int, default=20, help="at most this many documents")
+    p.add_argument("--sort", choices=["auto", "relevance", "newest"], default="auto",
+                   help="order of results (auto: most relevant first, newest first when more "
+                        "match than one search ranks; docs/search-scale.md)")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=search)
 
@@ -106,7 +109,7 @@ def search(args: argparse.Namespace) -> int:
     wanted = SearchFilter(
         query=query, source=args.source, kind=args.kind, language=args.language,
         flagged="yes" if args.flagged else None, date_from=args.date_from,
-        date_to=args.date_to, limit=max(1, args.limit))
+        date_to=args.date_to, limit=max(1, args.limit), sort=args.sort)
     engine = open_database(args.db, create=False)
     with session_scope(engine) as session:
         _sync(session)
@@ -117,7 +120,7 @@ def search(args: argparse.Namespace) -> int:
                                    "marked": [t for t, hit in r.passage if hit]}
                 for r in page.results]
         json.dump({"query": query, "total": page.total, "capped": page.capped,
-                   "results": rows}, sys.stdout,
+                   "order": page.order, "results": rows}, sys.stdout,
                   ensure_ascii=False, indent=2, default=_json_default)
         print()
         return 0
@@ -143,8 +146,9 @@ def _search_table(page: Any, query: str) -> None:
         out.print("   " + _rich(result.passage, out.is_terminal))
         out.print(f"   {escape(f.url)}\n")
     more = "+ (the newest that meet the filters; add words or filters)" if page.capped else ""
+    order = {"relevance": "most relevant first", "newest": "newest first"}.get(page.order, "")
     out.print(f"{page.total}{more} document(s) match “{escape(query)}”; "
-              f"showing {len(page.results)}")
+              f"showing {len(page.results)}" + (f", {order}" if order else ""))
 
 
 def review(args: argparse.Namespace) -> int:

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlencode
 
-from db.search import FACETS, SearchFilter
+from db.search import FACETS, SORTS, SearchFilter
 
 PAGE_SIZE = 20
-KEYS = ("q", *FACETS, "from", "to")
+KEYS = ("q", *FACETS, "from", "to", "sort")
 
 KIND_LABELS = {"state_media": "State media", "government": "Government notices",
                "company": "Company"}
@@ -47,11 +47,14 @@ def _page(value: str | None) -> int:
 
 def search_filter(params: Mapping[str, str], limit: int = PAGE_SIZE) -> SearchFilter:
     """The filter a search URL asks for (unknown or malformed values are ignored)."""
-    values = {name: (params.get(name) or "").strip()[:200] or None for name in FACETS}
+    values: dict[str, str | None] = {
+        name: (params.get(name) or "").strip()[:200] or None for name in FACETS}
+    sort = params.get("sort") or "auto"
     return SearchFilter(
         query=(params.get("q") or "")[:500], date_from=_date(params.get("from")),
         date_to=_date(params.get("to")), limit=limit,
-        offset=(_page(params.get("page")) - 1) * limit, **values,
+        offset=(_page(params.get("page")) - 1) * limit,
+        sort=sort if sort in SORTS else "auto", **values,
     )
 
 

@@ -158,9 +158,11 @@ def test_killed_worker_loses_no_request(
     redis_url: str, reference: dict[str, Any], tmp_path: Path,  # noqa: F811
 ) -> None:
     db = str(tmp_path / "shared.db")
+    (tmp_path / "sources").mkdir()
+    sources = one_at_a_time(tmp_path / "sources")  # else the first worker may take it all
     with DemoServer(latency=0.4) as site:
-        victim = _worker(db, site.url, redis_url, "kill", tmp_path / "data")
-        survivor = _worker(db, site.url, redis_url, "kill", tmp_path / "data")
+        victim = _worker(db, site.url, redis_url, "kill", tmp_path / "data", sources)
+        survivor = _worker(db, site.url, redis_url, "kill", tmp_path / "data", sources)
         deadline = time.monotonic() + 90
         while not _holds_leases(redis_url, "kill", victim.pid) or \
                 sum(_fetches(site).values()) < 12:
@@ -170,7 +172,7 @@ def test_killed_worker_loses_no_request(
         victim.wait(timeout=10)
         _finish(survivor)
         time.sleep(2.5)  # the victim's heartbeat expires
-        last = _worker(db, site.url, redis_url, "kill", tmp_path / "data")
+        last = _worker(db, site.url, redis_url, "kill", tmp_path / "data", sources)
         again, again_pid = _finish(last), last.pid
         got = _snapshot(db, site.url)
 

@@ -154,8 +154,30 @@ def test_capped_filters_agree_with_uncapped(db: tuple[Engine, Path]) -> None:
         assert len(wanted) >= 8
         for one in wanted:
             exact = search(session, SearchFilter(query="劳动力", **one))  # type: ignore[arg-type]
-            capped = search(session, SearchFilter(query="劳动力", **one), cap=2)  # type: ignore[arg-type]
+            capped = search(session, SearchFilter(query="劳动力", sort="relevance", **one),  # type: ignore[arg-type]
+                            cap=2)
             assert capped.capped and exact.version_ids[:2] == capped.version_ids[:2], one
+
+
+def test_capped_search_is_newest_first_unless_relevance_is_asked(
+        db: tuple[Engine, Path]) -> None:
+    engine, _ = db
+    with session_scope(engine) as session:
+        exact = search(session, SearchFilter(query="劳动力"))
+        newest = search(session, SearchFilter(query="劳动力", sort="newest"))
+        capped = search(session, SearchFilter(query="劳动力"), cap=2)
+        ranked = search(session, SearchFilter(query="劳动力", sort="relevance"), cap=2)
+        browse = search(session, SearchFilter())
+    assert exact.order == "relevance" and [r.rank for r in exact.results] == sorted(
+        r.rank for r in exact.results if r.rank is not None)
+    assert newest.order == "newest" and {r.rank for r in newest.results} == {None}
+    assert newest.version_ids == sorted(exact.version_ids, reverse=True)
+    assert capped.order == "newest" and capped.version_ids == newest.version_ids[:2]
+    assert ranked.order == "relevance" and sorted(ranked.version_ids) == sorted(
+        capped.version_ids)
+    assert [r.rank for r in ranked.results] == sorted(r.rank for r in ranked.results
+                                                      if r.rank is not None)
+    assert browse.order == "score"
 
 
 def test_is_folded_never_claims_a_text_that_folds_differently() -> None:

@@ -92,7 +92,14 @@ def test_analyst_session(desk: Served, browser: WebDriver) -> None:
     search_for(browser, desk.url, "勞動力轉移")
     assert browser.find_element(By.ID, "total").text == "9 documents"
     assert "劳动力转移" in marks(browser)  # Traditional query, Simplified text
+    assert browser.find_element(By.ID, "order").text.startswith("Most relevant first")
     shot(browser, "02-search-traditional")
+
+    browser.find_element(By.ID, "sort-newest").click()
+    WebDriverWait(browser, 10).until(ec.url_contains("sort=newest"))
+    assert browser.find_element(By.ID, "order").text.startswith("Newest first")
+    assert browser.find_element(By.ID, "total").text == "9 documents"
+    assert not browser.find_elements(By.CSS_SELECTOR, ".chip")  # an order is not a filter
 
     browser.find_element(By.CSS_SELECTOR, '#facet-kind a[data-value="government"]').click()
     WebDriverWait(browser, 10).until(ec.url_contains("kind=government"))
