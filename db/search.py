@@ -27,10 +27,12 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -586,14 +588,23 @@ def _facets(rows: list[Candidate], f: SearchFilter) -> dict[str, list[tuple[str,
     A row failing no filter counts in every facet, a row failing one facet's filter only in
     that facet, any other row (or one failing the date range) nowhere: one pass over the rows.
     """
-    counts: list[dict[str, int]] = [{} for _ in FACETS]
     wanted, every = _wanted(f), range(len(FACETS))
+    if not wanted and not f.date_from and not f.date_to:  # every row counts everywhere
+        counts: list[dict[str, int]] = [
+            Counter(chain.from_iterable(row.values[i] for row in rows)) for i in every]
+        return _sorted_counts(counts)
+    counts = [{} for _ in FACETS]
     for row in rows:
         failed = _failed(row, wanted, f) if wanted or f.date_from or f.date_to else []
         for i in every if not failed else failed if len(failed) == 1 and failed[0] >= 0 else ():
             found = counts[i]
             for value in row.values[i]:
                 found[value] = found.get(value, 0) + 1
+    return _sorted_counts(counts)
+
+
+def _sorted_counts(counts: list[dict[str, int]]) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's values, most frequent first (then by value)."""
     return {name: sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
             for name, found in zip(FACETS, counts, strict=True)}
 
