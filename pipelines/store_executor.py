@@ -6,7 +6,8 @@ and detecting it. In a thread, both halves share one interpreter lock, so a craw
 in a process of its own, storage runs on a second core. The process is forked from the crawl,
 so it starts at once with the code already imported; it serves every source of the crawl in
 turn (writes are serialised anyway: one database), and it dies with the crawl.
-``EVIDENCE_STORE_PROCESS=0`` (or a single core) keeps the writer in a thread.
+``EVIDENCE_STORE_PROCESS=0`` (or a single core, or a system other than Linux) keeps the
+writer in a thread.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -28,13 +30,14 @@ _users = 0
 
 def wants_process(setting: str | None) -> bool:
     """Whether writes go to a process: on (1/true/yes), off (0/false/no), or auto ("" or
-    None: when this process may run on more than one core and can fork)."""
+    None: on Linux, when this process may run on more than one core). Forking a process that
+    runs threads is only safe where the system libraries allow it: macOS's do not always."""
     value = (setting or "auto").strip().lower()
     if value in ("0", "false", "no", "off"):
         return False
     if value in ("1", "true", "yes", "on"):
         return True
-    return _usable_cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    return sys.platform == "linux" and _usable_cores() > 1
 
 
 def _usable_cores() -> int:

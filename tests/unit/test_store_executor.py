@@ -26,12 +26,15 @@ def test_setting_turns_the_process_on_or_off(setting: str, expected: bool) -> No
 
 
 def test_auto_uses_a_process_only_with_a_second_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(store_executor, "_usable_cores", lambda: 1)
     assert store_executor.wants_process("auto") is False
     assert store_executor.wants_process(None) is False
     monkeypatch.setattr(store_executor, "_usable_cores", lambda: 2)
     assert store_executor.wants_process("auto") is True
     assert store_executor.wants_process("") is True
+    monkeypatch.setattr(sys, "platform", "darwin")  # forking a threaded process is not safe
+    assert store_executor.wants_process("auto") is False
 
 
 def test_sources_share_one_writer_process_until_the_last_lets_go() -> None:
