@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 from typing import Any
 
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response, TextResponse
 
@@ -84,20 +85,43 @@ class SkipStoredMiddleware:
     """Incremental runs: do not fetch article URLs whose document is already stored.
 
     Listing pages are always fetched; rechecks of stored pages (``meta["recheck"]``) pass.
+    The stored URLs are read once; a worker of a shared crawl (``shared``) also asks the
+    database about each URL not among them, since the other workers store pages meanwhile: a
+    request taken over from a worker that was killed after storing its page is not fetched again.
     """
 
-    def __init__(self, db: str | None, source: str, stats: Any) -> None:
+    def __init__(self, db: str | None, source: str, stats: Any, shared: bool = False) -> None:
         self.db = db
         self.source = source
         self.stats = stats
+        self.shared = shared
         self._known: set[str] | None = None
+        self._engine: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SkipStoredMiddleware:
         """Enable when EVIDENCE_INCREMENTAL is true (the default for `evidence crawl`)."""
         if not crawler.settings.getbool("EVIDENCE_INCREMENTAL", False):
             raise NotConfigured
-        return cls(crawler.settings.get("EVIDENCE_DB"), crawler.spidercls.name, crawler.stats)
+        skip = cls(crawler.settings.get("EVIDENCE_DB"), crawler.spidercls.name, crawler.stats,
+                    shared=bool(crawler.settings.get("EVIDENCE_QUEUE_URL")))
+        crawler.signals.connect(skip.close, signal=signals.spider_closed)
+        return skip
+
+    def close(self) -> None:
+        """Release the database connection of the per-URL checks."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def _stored_now(self, url: str) -> bool:
+        from db.engine import open_database, session_scope
+        from db.runs import document_stored
+
+        if self._engine is None:
+            self._engine = open_database(self.db)
+        with session_scope(self._engine) as session:
+            return document_stored(session, url)
 
     def _known_urls(self) -> set[str]:
         if self._known is None:
@@ -118,6 +142,10 @@ class SkipStoredMiddleware:
             return
         if request.meta.get("recheck"):
             return
-        if canonical_url(request.url) in self._known_urls():
+        url = canonical_url(request.url)
+        known = self._known_urls()
+        if url not in known and self.shared and self._stored_now(url):
+            known.add(url)
+        if url in known:
             self.stats.inc_value("evidence/skipped_known")
             raise IgnoreRequest("already stored (incremental run)")

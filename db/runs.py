@@ -56,6 +56,11 @@ def known_document_urls(session: Session, source_slug: str) -> set[str]:
     return set(session.scalars(query))
 
 
+def document_stored(session: Session, url: str) -> bool:
+    """Whether a document with this canonical URL is stored (by any source)."""
+    return session.scalar(select(Document.id).where(Document.url == url).limit(1)) is not None
+
+
 @dataclass(frozen=True)
 class RunRow:
     """One line of `evidence runs`."""

@@ -177,7 +177,9 @@ def test_killed_worker_loses_no_request(
         got = _snapshot(db, site.url)
 
     assert {k: got[k] for k in STORED} == {k: reference[k] for k in STORED}
-    assert got["captured_twice"] == []
+    # no article is fetched twice; a listing page may be when the victim died between storing
+    # it and releasing its lease (docs/team.md)
+    assert [url for url, _ in got["captured_twice"] if "/index" not in url] == []
     runs = {pid: (status, json.loads(stats)) for pid, status, stats in got["runs"]}
     assert runs.keys() == {victim.pid, survivor.pid, again_pid}
     assert runs[victim.pid][0] == "killed"  # marked by the last worker: its heartbeat expired

@@ -1,11 +1,15 @@
-"""The body-charset middleware fixes pages whose HTTP header lies about the encoding."""
+"""Downloader middlewares: body charset over a lying header, per-source proxy, skip stored."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import BodyCharsetMiddleware, SourceProxyMiddleware
+from crawler.middlewares import BodyCharsetMiddleware, SkipStoredMiddleware, SourceProxyMiddleware
 
 PAGE = '<html><head><meta charset="gbk"></head><body><p>劳动力转移就业</p></body></html>'
 
@@ -46,3 +50,44 @@ def test_proxy_is_set_per_source() -> None:
     request = Request("http://127.0.0.1:9/")
     SourceProxyMiddleware.from_crawler(crawler).process_request(request)
     assert request.meta["proxy"] == "http://127.0.0.1:3128"
+
+
+def parse_article(response: object) -> None:
+    """Stands in for the spider callback the skip middleware looks for."""
+
+
+def _store_document(db: str, url: str) -> None:
+    from datetime import UTC, datetime
+
+    from db.engine import open_database, session_scope
+    from db.models import Document
+    from db.store import SourceInfo, ensure_source
+
+    engine = open_database(db)
+    with session_scope(engine) as session:
+        source = ensure_source(session, SourceInfo("demo-gov", "示范", "government", "zh",
+                                                   "listing"))
+        now = datetime.now(UTC)
+        session.add(Document(url=url, source=source, first_seen_at=now, last_seen_at=now,
+                             status="live"))
+    engine.dispose()
+
+
+def test_shared_crawl_skips_pages_other_workers_stored_meanwhile(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    _store_document(db, "http://127.0.0.1:9/old.html")
+    crawler = get_crawler()
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    alone = SkipStoredMiddleware(db, "demo-gov", crawler.stats)
+    shared = SkipStoredMiddleware(db, "demo-gov", crawler.stats, shared=True)
+    for skip in (alone, shared):  # both read the stored URLs now
+        with pytest.raises(IgnoreRequest):
+            skip.process_request(Request("http://127.0.0.1:9/old.html", callback=parse_article))
+    _store_document(db, "http://127.0.0.1:9/new.html")  # by another worker, after that
+    fresh = Request("http://127.0.0.1:9/new.html", callback=parse_article)
+    assert alone.process_request(fresh) is None  # its snapshot is all it asks
+    with pytest.raises(IgnoreRequest):
+        shared.process_request(fresh)
+    assert shared.process_request(
+        Request("http://127.0.0.1:9/unseen.html", callback=parse_article)) is None
+    shared.close()
