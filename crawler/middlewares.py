@@ -114,24 +114,28 @@ class SkipStoredMiddleware:
             self._engine.dispose()
             self._engine = None
 
-    def _stored_now(self, url: str) -> bool:
+    def _session(self) -> Any:
+        """A session on this crawl's database (one engine, opened on first use)."""
         from db.engine import open_database, session_scope
-        from db.runs import document_stored
 
         if self._engine is None:
             self._engine = open_database(self.db)
-        with session_scope(self._engine) as session:
+        return session_scope(self._engine)
+
+    def _stored_now(self, url: str) -> bool:
+        from db.runs import document_stored
+
+        with self._session() as session:
             return document_stored(session, url)
 
     def _known_urls(self) -> set[str]:
         if self._known is None:
-            from db.engine import open_database, session_scope
             from db.runs import known_document_urls
 
-            engine = open_database(self.db)
-            with session_scope(engine) as session:
+            with self._session() as session:
                 self._known = known_document_urls(session, self.source)
-            engine.dispose()
+            if not self.shared:
+                self.close()  # asked only once
         return self._known
 
     def process_request(self, request: Request) -> None:
