@@ -49,6 +49,13 @@ class Hit:
     companies: tuple[str, ...]  # canonical company names mentioned in the sentence
     score: float
     lexicon_version: str
+    # the transfer event's slots that fired, e.g. (("who", ("劳动力",)), ("move", ("输送",)));
+    # slot names: who, move, origin, destination, organiser, figure, control, programme
+    slots: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def slot_dict(self) -> dict[str, list[str]]:
+        """The slots as a JSON-ready dict."""
+        return {name: list(values) for name, values in self.slots}
 
 
 @dataclass(frozen=True)
