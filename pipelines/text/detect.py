@@ -35,6 +35,8 @@ from pipelines.text.segment import Segmentation, Segmenter
 from pipelines.text.sentences import looks_like_navigation, split_sentences
 from pipelines.text.types import Detection, Hit
 
+DETECTOR_VERSION = "events-1"  # bump when the detection logic (not the lexicon) changes
+
 _LABOUR = frozenset(LABOUR_CATEGORIES)
 _XINJIANG = frozenset((PLACE, COMPANY))
 _ELSEWHERE = frozenset((ELSEWHERE,))
