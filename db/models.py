@@ -7,7 +7,9 @@ A capture also points to its WARC record (db/warc.py) and says how it was fetche
 status changes (live, removed) are appended to *document_status_events*; *fingerprint_bands*
 index versions' near-duplicate fingerprints (repost clusters, db/clusters.py). A version's text is
 never rewritten: when a newer extractor reads its raw bytes differently, reprocessing appends an
-*extractions* row (db/reprocess.py) and the hits found in it point to that row.
+*extractions* row (db/reprocess.py) and the hits found in it point to that row. Analysts'
+decisions are appended to *reviews* (on hits) and *document_reviews* (missed evidence: documents
+the detector did not flag).
 """
 
 from __future__ import annotations
@@ -203,6 +205,8 @@ class Hit(Base):
     lexicon_version: Mapped[str] = mapped_column(String(40))
     extraction_id: Mapped[int | None] = mapped_column(
         ForeignKey("extractions.id", name="hits_extraction_id_fkey"), nullable=True)
+    # the transfer event's slots that fired, JSON {slot: [values]} ("{}": none, or before 0004)
+    slots: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
     version: Mapped[Version] = relationship(back_populates="hits")
 
@@ -248,6 +252,27 @@ class Review(Base):
     reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # set when reprocessing found the same passage again and carried this decision over
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"), nullable=True)
+
+
+class DocumentReview(Base):
+    """One analyst decision on a whole document the detector did not flag (missed evidence);
+    rows are only appended, the newest is the document's state (revision 0004)."""
+
+    __tablename__ = "document_reviews"
+    __table_args__ = (Index("ix_document_reviews_document", "document_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    # the version the analyst read (the document's newest when marked)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    status: Mapped[str] = mapped_column(String(30))  # missed | not_missed
+    category: Mapped[str | None] = mapped_column(String(40), nullable=True)  # analyst's, optional
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # what the detector said about that version when it was marked
+    lexicon_version: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)
 
 
 class Redetection(Base):

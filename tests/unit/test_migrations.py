@@ -134,6 +134,7 @@ def check_upgrade_keeps_every_row(url: str, *, stamped: bool) -> None:
         assert hit.extraction_id is None  # found in the version's own text
     engine.dispose()
     check_0003_columns(url)
+    check_0004_tables(url)
     assert main(["db", "upgrade", "--db", url]) == 0  # a second run has nothing to do
 
 
@@ -157,11 +158,30 @@ def check_0003_columns(url: str) -> None:
         assert conn.execute(text("SELECT count(*) FROM hits WHERE start = 0")).scalar() == 2
         # the same text, offset and lexicon: still one hit
         with pytest.raises(IntegrityError), conn.begin_nested():
-            conn.execute(text("INSERT INTO hits SELECT 3, version_id, document_id, start, "
-                              "\"end\", sentence, terms, categories, companies, score, "
-                              "lexicon_version, extraction_id FROM hits WHERE id = 2"))
+            conn.execute(text(
+                "INSERT INTO hits (id, version_id, document_id, start, \"end\", sentence, "
+                "terms, categories, companies, score, lexicon_version, extraction_id) SELECT 3, "
+                "version_id, document_id, start, \"end\", sentence, terms, categories, "
+                "companies, score, lexicon_version, extraction_id FROM hits WHERE id = 2"))
         with pytest.raises(IntegrityError), conn.begin_nested():  # foreign keys hold again
             conn.execute(text("UPDATE hits SET extraction_id = 99 WHERE id = 2"))
+    engine.dispose()
+
+
+def check_0004_tables(url: str) -> None:
+    """Hits stored before 0004 have no slots ("{}"); missed-evidence marks can be appended and
+    name a real document and version."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT DISTINCT slots FROM hits")).all() == [("{}",)]
+        mark = ("INSERT INTO document_reviews (document_id, version_id, status, category, note,"
+                " reviewer, reviewed_at, lexicon_version, score) VALUES (1, :v, 'missed', NULL,"
+                " '第二段', 'A', :t, '1', 3.5)")
+        conn.execute(text(mark), {"v": 1, "t": T})
+        assert conn.execute(text("SELECT document_id, status, note FROM document_reviews")
+                            ).all() == [(1, "missed", "第二段")]
+        with pytest.raises(IntegrityError), conn.begin_nested():
+            conn.execute(text(mark), {"v": 99, "t": T})
     engine.dispose()
 
 
@@ -172,11 +192,11 @@ def test_upgrade_from_first_release_keeps_every_row(tmp_path: Path) -> None:
 def test_upgrade_of_database_made_before_migrations(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     check_upgrade_keeps_every_row(resolve_db_url(str(tmp_path / "old.db")), stamped=False)
-    assert "schema 0001 -> 0003" in capsys.readouterr().out
+    assert "schema 0001 -> 0004" in capsys.readouterr().out
 
 
 def test_head_constant_is_the_newest_revision() -> None:
-    assert migrations.head() == migrations.script_head() == "0003"
+    assert migrations.head() == migrations.script_head() == "0004"
 
 
 def test_new_database_is_stamped_at_head_and_matches_models(tmp_path: Path) -> None:
