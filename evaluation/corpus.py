@@ -20,7 +20,8 @@ from pipelines.text.sentences import split_sentences
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
 SPLITS = ("dev", "heldout")
 LABELS = ("positive", "negative")
-_KEYS = frozenset(("id", "split", "label", "category", "genre", "text", "evidence", "note"))
+_KEYS = frozenset(("id", "split", "label", "category", "genre", "text", "evidence", "note",
+                   "region"))
 
 
 class CorpusError(ValueError):
@@ -38,6 +39,7 @@ class Passage:
     genre: str
     text: str
     evidence: tuple[str, ...]
+    region: str | None = None  # the Xinjiang region its (imagined) source declares
 
     def evidence_sentences(self) -> frozenset[tuple[int, int]]:
         """Spans of the sentences that contain an evidence marker."""
@@ -76,9 +78,10 @@ def _passage(entry: object, where: str) -> Passage:
     positive = _field(entry, "label", where, LABELS) == "positive"
     if positive != bool(evidence):
         raise CorpusError(f"{where}: positives need evidence, negatives must have none")
+    region = _field(entry, "region", where) if "region" in entry else None
     return Passage(pid, _field(entry, "split", where, SPLITS), positive,
                    _field(entry, "category", where), _field(entry, "genre", where), text,
-                   tuple(evidence))
+                   tuple(evidence), region)
 
 
 def _files(path: Path) -> list[Path]:

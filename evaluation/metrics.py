@@ -106,7 +106,8 @@ def evaluate(passages: Iterable[Passage], detector: Detector) -> Report:
     """Run the detector on every passage and count its agreement with the labels."""
     report = Report(outcomes=[])
     for passage in passages:
-        outcome = Outcome(passage, detector.detect(passage.text), passage.evidence_sentences())
+        detection = detector.detect(passage.text, region=passage.region)
+        outcome = Outcome(passage, detection, passage.evidence_sentences())
         report.outcomes.append(outcome)
         flagged = outcome.detection.flagged
         for counts in (

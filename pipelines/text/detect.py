@@ -7,66 +7,53 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipelines.text.flag import Match, Matcher, accept, has_figure
+from pipelines.text.events import Event, counter_weights, is_anchor, sentence_event
+from pipelines.text.flag import Entry, Match, Matcher, accept, figure_texts
 from pipelines.text.language import detect_language, detect_script
-from pipelines.text.lexicon import (
-    COMPANY,
-    COUNTER,
-    ELSEWHERE,
-    FIGURE,
-    LABOUR_CATEGORIES,
-    PLACE,
-    Lexicon,
-    load_lexicon,
-)
+from pipelines.text.lexicon import COMPANY, ELSEWHERE, FIGURE, Lexicon, load_lexicon
+from pipelines.text.noise import Compacted, compact
 from pipelines.text.normalise import fold_for_matching
-from pipelines.text.score import (
-    ELSEWHERE as ELSEWHERE_CONTEXT,
-)
-from pipelines.text.score import (
-    UNPLACED,
-    XINJIANG,
-    SentenceEvidence,
-    document_score,
-    is_flagged,
-    sentence_score,
-)
+from pipelines.text.score import document_score, is_flagged
 from pipelines.text.segment import Segmentation, Segmenter
-from pipelines.text.sentences import looks_like_navigation, split_sentences
+from pipelines.text.sentences import looks_like_navigation, navigation_end, split_sentences
 from pipelines.text.types import Detection, Hit
 
 DETECTOR_VERSION = "events-1"  # bump when the detection logic (not the lexicon) changes
 
-_LABOUR = frozenset(LABOUR_CATEGORIES)
-_XINJIANG = frozenset((PLACE, COMPANY))
-_ELSEWHERE = frozenset((ELSEWHERE,))
-_COUNTER = frozenset((COUNTER,))
+_MOVE = "move"
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """A document ready for matching; ``normalised`` has the same length as ``text``."""
+    """A document ready for matching.
+
+    ``compacted`` is ``text`` without mirror noise (pinyin annotations, gaps inside words);
+    ``normalised`` is its fold (same length as ``compacted.text``). Sentences and matches are
+    offsets into the compact text; hits map them back to ``text``.
+    """
 
     text: str
-    normalised: str  # width-folded, simplified, lower-cased (offsets = those of ``text``)
+    compacted: Compacted
+    normalised: str  # width-folded, simplified, lower-cased compact text
     language: str
     script: str
+    region: str | None = None  # the source's declared Xinjiang region, an anchor by itself
 
     @cached_property
     def sentences(self) -> tuple[tuple[int, int], ...]:
-        """Spans of ``text``'s sentences, split on first use (a page without labour-term
+        """Spans of the compact text's sentences, split on first use (a page without move
         candidates never needs them)."""
-        return tuple(split_sentences(self.text))
+        return tuple(split_sentences(self.compacted.text))
 
 
 @dataclass(frozen=True)
 class _Sentence:
-    """The matches and figures that fall in one sentence."""
+    """One sentence's accepted matches and the event they make."""
 
     start: int
     end: int
     matches: tuple[Match, ...]
-    figure: bool
+    event: Event
 
 
 def _language_hint(language: str | None) -> str | None:
@@ -74,31 +61,6 @@ def _language_hint(language: str | None) -> str | None:
     if not language or not language.strip():
         return None
     return language.strip().lower().replace("_", "-").split("-")[0]
-
-
-def _evidence(sentence: _Sentence, document_context: bool) -> SentenceEvidence:
-    """Scoring input for one sentence."""
-    labour: dict[str, tuple[str, float]] = {}
-    counter: dict[str, float] = {}
-    place = 0.0
-    companies = [m.entry for m in sentence.matches if m.entry.category == COMPANY]
-    for match in sentence.matches:
-        entry = match.entry
-        if entry.category in _LABOUR:
-            labour[entry.canonical] = (entry.category, entry.weight)
-        elif entry.category == COUNTER:
-            counter[entry.canonical] = entry.weight
-        elif entry.category == PLACE:
-            place = max(place, entry.weight)
-    return SentenceEvidence(
-        labour=tuple(labour.values()),
-        counter_weights=tuple(counter.values()),
-        place_weight=place,
-        company=bool(companies),
-        company_tied=any(entry.weight >= 1.0 for entry in companies),
-        figure=sentence.figure,
-        document_context=document_context,
-    )
 
 
 def _unique(values: Sequence[str]) -> tuple[str, ...]:
@@ -123,26 +85,23 @@ def _bucket(
     return buckets
 
 
-def _in_any(offset: int, sentences: list[_Sentence]) -> bool:
-    """Whether ``offset`` falls inside one of ``sentences``."""
-    return any(s.start <= offset < s.end for s in sentences)
+def _has_slot(matches: Iterable[Match], slot: str) -> bool:
+    """Whether any match fills ``slot``."""
+    return any(match.entry.slot == slot for match in matches)
 
 
-def _first_accepted(
-    buckets: Buckets, categories: frozenset[str], segmentation: Segmentation, length: int
-) -> bool:
-    """Whether any sentence has an accepted match in ``categories`` (stops at the first)."""
-    for i in sorted(buckets):
-        chinese, english = buckets[i]
-        maybe = _has(chinese, categories) or _has(english, categories)
-        if maybe and _has(accept(chinese, english, segmentation, length), categories):
-            return True
-    return False
+def _mentions(chinese: list[Match], english: list[Match]) -> tuple[int, int]:
+    """Raw counts of Xinjiang anchors (places, companies) and of other provinces."""
+    xinjiang = elsewhere = 0
+    for match in chinese + english:
+        xinjiang += is_anchor(match.entry)
+        elsewhere += match.entry.category == ELSEWHERE
+    return xinjiang, elsewhere
 
 
-def _has(matches: Iterable[Match], categories: frozenset[str]) -> bool:
-    """Whether any match belongs to one of ``categories``."""
-    return any(match.entry.category in categories for match in matches)
+def _entries(matches: Iterable[Match]) -> list[Entry]:
+    """The lexicon entries of ``matches``."""
+    return [match.entry for match in matches]
 
 
 class Detector:
@@ -159,47 +118,50 @@ class Detector:
         return self._segmenter
 
     def prepare(
-        self, text: str, language: str | None = None, script: str | None = None
+        self, text: str, language: str | None = None, script: str | None = None,
+        region: str | None = None,
     ) -> Prepared:
-        """Normalise ``text`` and work out its language, script and sentences.
+        """Compact and normalise ``text``, and work out its language and script.
 
         ``script``: the script already detected on this very text (a stored version's, when
-        reprocessing its stored text), which saves a pass over the text.
+        reprocessing its stored text), which saves a pass over the text. ``region``: the
+        source's declared Xinjiang region (a county portal's 我县 is anchored by it).
         """
+        compacted = compact(text)
         return Prepared(
             text=text,
-            normalised=fold_for_matching(text),
+            compacted=compacted,
+            normalised=fold_for_matching(compacted.text),
             language=_language_hint(language) or detect_language(text),
             script=script or detect_script(text),
+            region=region or None,
         )
 
     def segment(self, prepared: Prepared) -> Segmentation:
-        """A lazy segmentation of the normalised text, by the original text's sentences."""
+        """A lazy segmentation of the normalised text, by the compact text's sentences."""
         return Segmentation(prepared.normalised, self._segmenter, lambda: prepared.sentences)
 
     def flag(self, prepared: Prepared, segmentation: Segmentation) -> Detection:
-        """Match, score and (if flagged) list the hit sentences of a prepared document.
+        """Find the transfer events of a prepared document, score it and list its hits.
 
-        Only sentences with a labour-term candidate are segmented (and, for the Xinjiang
-        context, the first sentence that yields a place or company): a page without labour
-        vocabulary costs one automaton pass and no jieba call.
+        Only sentences with a move candidate are segmented: a page without one costs one
+        automaton pass and no jieba call.
         """
-        text, normalised = prepared.text, prepared.normalised
-        candidates = self._matcher.labour_candidates(normalised)
-        sentences: list[_Sentence] = []
-        buckets: Buckets = {}
+        candidates = self._matcher.event_candidates(prepared.normalised)
+        events: list[_Sentence] = []
+        anchored, concrete, counters = bool(prepared.region), False, {}
         if candidates is not None:
             buckets = _bucket(prepared.sentences, *candidates)
-            sentences = self._labour_sentences(prepared, buckets, segmentation)
-        context, counters = UNPLACED, 0.0
-        if sentences:
-            context = self._context(buckets, sentences, segmentation, len(normalised))
-            counters = self._other_counters(buckets, sentences, segmentation, len(normalised))
-        xinjiang = context == XINJIANG
-        scored = [(s, sentence_score(_evidence(s, xinjiang))) for s in sentences]
-        score = document_score((value for _, value in scored), context, [counters])
-        flagged = is_flagged(score)
-        hits = tuple(self._hit(text, s, value) for s, value in scored) if flagged else ()
+            examined = self._examine(prepared, buckets, segmentation)
+            events = [s for s in examined if s.event.is_event]
+            concrete = any(s.event.concrete for s in events)
+            anchored = anchored or any(s.event.anchored for s in events) or _anchored(
+                *candidates)
+            counters = counter_weights(_entries([*candidates[0], *candidates[1]]))
+        score = document_score((s.event.score for s in events), anchored, concrete,
+                               counters.values())
+        flagged = bool(events) and is_flagged(score, anchored)
+        hits = tuple(self._hit(prepared, s) for s in events) if flagged else ()
         return Detection(
             language=prepared.language,
             script=prepared.script,
@@ -209,68 +171,58 @@ class Detector:
             hits=hits,
         )
 
-    def _labour_sentences(
+    def _examine(
         self, prepared: Prepared, buckets: Buckets, segmentation: Segmentation
     ) -> list[_Sentence]:
-        """The sentences whose accepted matches include a labour term, in text order."""
+        """The sentences with an accepted move, with the event each makes, in text order."""
         normalised, found = prepared.normalised, []
         for i in sorted(buckets):
             chinese, english = buckets[i]
-            if not _has(chinese, _LABOUR) and not _has(english, _LABOUR):
+            if not _has_slot(chinese, _MOVE) and not _has_slot(english, _MOVE):
                 continue
             start, end = prepared.sentences[i]
-            if looks_like_navigation(prepared.text[start:end]):
+            if looks_like_navigation(prepared.compacted.text[start:end]):
                 continue
+            menu = start + navigation_end(prepared.compacted.text[start:end])
+            if menu > start:  # a menu glued to the sentence: its links are not the event
+                chinese = [m for m in chinese if m.start >= menu]
+                english = [m for m in english if m.start >= menu]
+                start = menu
             matches = accept(chinese, english, segmentation, len(normalised))
-            if _has(matches, _LABOUR):
-                figure = has_figure(normalised, start, end)
-                found.append(_Sentence(start, end, tuple(matches), figure))
+            event = sentence_event(matches, figure_texts(normalised, start, end))
+            if event.is_event or event.inward or event.elsewhere:
+                found.append(_Sentence(start, end, tuple(matches), event))
         return found
 
-    def _context(
-        self, buckets: Buckets, sentences: list[_Sentence], segmentation: Segmentation, length: int
-    ) -> str:
-        """XINJIANG if an accepted Xinjiang place or company appears, else ELSEWHERE/UNPLACED."""
-        if any(_has(s.matches, _XINJIANG) for s in sentences):
-            return XINJIANG
-        if _first_accepted(buckets, _XINJIANG, segmentation, length):
-            return XINJIANG
-        if _first_accepted(buckets, _ELSEWHERE, segmentation, length):
-            return ELSEWHERE_CONTEXT
-        return UNPLACED
-
-    def _other_counters(
-        self, buckets: Buckets, sentences: list[_Sentence], segmentation: Segmentation, length: int
-    ) -> float:
-        """Sum of the distinct trap-marker weights outside the labour sentences."""
-        weights: dict[str, float] = {}
-        for i in sorted(buckets):
-            chinese, english = buckets[i]
-            if not (_has(chinese, _COUNTER) or _has(english, _COUNTER)):
-                continue
-            for match in accept(chinese, english, segmentation, length):
-                if match.entry.category == COUNTER and not _in_any(match.start, sentences):
-                    weights[match.entry.canonical] = match.entry.weight
-        return sum(weights.values())
-
     def detect(
-        self, text: str, language: str | None = None, script: str | None = None
+        self, text: str, language: str | None = None, script: str | None = None,
+        region: str | None = None,
     ) -> Detection:
-        """Prepare, segment and flag ``text`` (``script``: see ``prepare``)."""
-        prepared = self.prepare(text, language, script)
+        """Prepare, segment and flag ``text`` (``script``, ``region``: see ``prepare``)."""
+        prepared = self.prepare(text, language, script, region)
         return self.flag(prepared, self.segment(prepared))
 
-    def _hit(self, text: str, sentence: _Sentence, score: float) -> Hit:
-        """The Hit record of one scored sentence."""
-        entries = [m.entry for m in sentence.matches]
-        categories = {e.category for e in entries} | ({FIGURE} if sentence.figure else set())
+    def _hit(self, prepared: Prepared, sentence: _Sentence) -> Hit:
+        """The Hit record of one event sentence, with offsets into the original text."""
+        entries = _entries(sentence.matches)
+        slots = dict(sentence.event.slots)
+        categories = {e.category for e in entries} | ({FIGURE} if "figure" in slots else set())
+        start, end = prepared.compacted.original_span(sentence.start, sentence.end)
         return Hit(
-            start=sentence.start,
-            end=sentence.end,
-            sentence=text[sentence.start : sentence.end],
+            start=start,
+            end=end,
+            sentence=prepared.text[start:end],
             terms=_unique([e.canonical for e in entries if e.category != COMPANY]),
             categories=tuple(sorted(categories)),
             companies=_unique([e.canonical for e in entries if e.category == COMPANY]),
-            score=score,
+            score=round(sentence.event.score, 3),
             lexicon_version=self.lexicon.version,
+            slots=sentence.event.slots,
         )
+
+
+def _anchored(chinese: list[Match], english: list[Match]) -> bool:
+    """Whether the page names Xinjiang (places, companies) at least as often as other
+    provinces: a page about Sichuan that mentions Xinjiang once is not anchored by it."""
+    xinjiang, elsewhere = _mentions(chinese, english)
+    return xinjiang > 0 and xinjiang >= elsewhere

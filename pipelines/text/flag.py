@@ -9,21 +9,27 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
-from pipelines.text.lexicon import COMPANY, GAP, LABOUR_CATEGORIES, Lexicon
+from pipelines.text.english import expand
+from pipelines.text.lexicon import COMPANY, GAP, SLOT_OF, Lexicon
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.segment import Segmentation
 
+_ZH_COUNT = r"(?:\d+(?:[,，]\d{3})*(?:\.\d+)?|[数上近逾]?[一二两三四五六七八九十百千万亿]{2,})"
 ZH_FIGURE = re.compile(
-    r"\d+(?:[,，]\d{3})*(?:\.\d+)?\s*[万亿]?\s*[余多]?\s*(?:人次|人|名|户|趟|列|批|架次)"
+    _ZH_COUNT + r"\s*[余多]?\s*[万亿]?\s*[余多]?\s*"
+    r"(?:人次|人|名|户|趟|列|批|架次|(?:农村|农业)?(?:富余|贫困)?劳动力|农牧民|务工人员)"
 )
 EN_FIGURE = re.compile(
     r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?\s*(?:million|thousand|hundred)?\s+(?:[a-z-]+\s+){0,2}?"
     r"(?:workers|laborers|labourers|people|persons|residents|trainees|graduates|farmers"
-    r"|villagers|employees|households|special trains|trains|flights)\b"
+    r"|villagers|employees|households|special trains|trains|flights|uyghurs|uighurs|uygurs"
+    r"|herders|students|women|detainees|individuals|laborers|youths)\b"
 )
 
 
-LABOUR = frozenset(LABOUR_CATEGORIES)
+MOVE = "move"  # the slot whose candidates make a sentence worth segmenting
+# context nouns need no word boundary: jieba's 各乡镇 or 服装企业 still name 乡镇 and 企业
+LOOSE = frozenset(("who", "destination", "organiser"))
 ZH_GAP = r"[^。！？；，、,.!?;:：\s]{1,12}?"  # 转移到…就业: a destination, no punctuation
 EN_GAP = r"\s+(?:[\w'’,-]+\s+){0,4}?"  # transferred … workers: at most four words between
 
@@ -44,6 +50,7 @@ class Entry:
     canonical: str  # simplified / lower-case term, or the company's name
     category: str
     weight: float  # term weight; for companies 1.0 if tied to transfers else 0.5
+    slot: str = ""  # the event slot it fills (pipelines/text/events.py), "" for none
 
 
 class Match(NamedTuple):
@@ -163,6 +170,21 @@ def _claim_order(match: Match) -> tuple[int, int]:
     return -sum(end - start for start, end in match.anchors()), match.start
 
 
+def _spellings(language: str, spellings: Iterable[str], inflect: str) -> Iterator[str]:
+    """Folded spellings of a term; English ones in every British/American and inflected form."""
+    for spelling in map(fold_for_matching, spellings):
+        if language == "zh":
+            yield spelling
+        else:
+            yield from expand(spelling, inflect) if GAP not in spelling else (spelling,)
+
+
+def figure_texts(normalised: str, start: int, end: int) -> list[str]:
+    """The head and convoy counts within [start, end), as written (normalised)."""
+    found = [m.group() for m in ZH_FIGURE.finditer(normalised, start, end)]
+    return found + [m.group() for m in EN_FIGURE.finditer(normalised, start, end)]
+
+
 def find_figures(normalised: str) -> list[tuple[int, int]]:
     """Spans of head counts and convoy counts ("2.8万人", "1,200 workers", "30趟")."""
     spans = [m.span() for m in ZH_FIGURE.finditer(normalised)]
@@ -184,9 +206,10 @@ class Matcher:
         en: dict[str, Entry] = {}
         gaps: dict[str, list[Gap]] = {"zh": [], "en": []}
         for term in lexicon.terms:
-            entry = Entry(term.term, term.category, term.weight)
+            entry = Entry(term.term, term.category, term.weight,
+                          term.slot or SLOT_OF.get(term.category, ""))
             target = zh if term.language == "zh" else en
-            for spelling in map(fold_for_matching, (term.term, *term.variants)):
+            for spelling in _spellings(term.language, (term.term, *term.variants), term.inflect):
                 if GAP in spelling:
                     left = spelling.split(GAP)[0].strip()
                     gaps[term.language].append(
@@ -194,7 +217,8 @@ class Matcher:
                 else:
                     target.setdefault(spelling, entry)
         for company in lexicon.companies:
-            entry = Entry(company.name, COMPANY, 1.0 if company.tied_to_transfers else 0.5)
+            entry = Entry(company.name, COMPANY, 1.0 if company.tied_to_transfers else 0.5,
+                          SLOT_OF[COMPANY])
             for spelling in (company.name, *company.aliases, *company.stock_codes):
                 zh.setdefault(fold_for_matching(spelling), entry)
             for spelling in company.english:
@@ -205,9 +229,9 @@ class Matcher:
                                 for c in co.stock_codes)
         self.zh_keys = frozenset(zh) - self._codes
         self._zh = _automaton(zh)
-        labour = [k for k, e in zh.items() if e.category in LABOUR]
-        self._zh_labour = any_key_pattern(labour)
-        self._first_look = _first_look(labour, [g.left for g in gaps["zh"]])
+        moves = [k for k, e in zh.items() if e.slot == MOVE]
+        self._zh_moves = any_key_pattern(moves)
+        self._first_look = _first_look(moves, [g.left for g in gaps["zh"]])
         self._en = _automaton(en)
         self._zh_gaps, self._en_gaps = gaps["zh"], gaps["en"]
 
@@ -223,12 +247,12 @@ class Matcher:
         english += _scan_gaps(self._en_gaps, normalised)
         return self._split_codes(chinese, english, normalised)
 
-    def labour_candidates(self, normalised: str) -> tuple[list[Match], list[Match]] | None:
-        """``candidates``, or None when none of them is a labour term (most pages): then no
-        match object is built for the places and companies a page names."""
+    def event_candidates(self, normalised: str) -> tuple[list[Match], list[Match]] | None:
+        """``candidates``, or None when none of them is a move (most pages): then no match
+        object is built for the places and companies a page names."""
         if self._first_look is not None and not self._first_look.search(normalised) \
                 and not _LATIN.search(normalised):
-            return None  # no labour term, no first word of a gapped one, no Latin letter
+            return None  # no move term, no first word of a gapped one, no Latin letter
         chinese_gaps = _scan_gaps(self._zh_gaps, normalised)
         english: list[Match] = []
         if _LATIN.search(normalised):
@@ -237,8 +261,8 @@ class Matcher:
                 for match in _scan(self._en, normalised)
                 if _english_bounded(normalised, match.start, match.end)
             ] + _scan_gaps(self._en_gaps, normalised)
-        labour = any(m.entry.category in LABOUR for m in chinese_gaps + english)
-        if not labour and not (self._zh_labour and self._zh_labour.search(normalised)):
+        move = any(m.entry.slot == MOVE for m in chinese_gaps + english)
+        if not move and not (self._zh_moves and self._zh_moves.search(normalised)):
             return None
         return self._split_codes(list(_scan(self._zh, normalised)) + chinese_gaps, english,
                                  normalised)
@@ -263,5 +287,6 @@ def accept(
     chinese: list[Match], english: list[Match], segmentation: Segmentation, length: int
 ) -> list[Match]:
     """The Chinese candidates on token boundaries plus the English ones, longest of overlaps."""
-    bounded = [m for m in chinese if segmentation.respects_boundaries(m.start, m.end)]
+    bounded = [m for m in chinese
+               if m.entry.slot in LOOSE or segmentation.respects_boundaries(m.start, m.end)]
     return keep_longest(bounded + english, length)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -30,18 +30,36 @@ LABOUR_CATEGORIES = (
     "cadre",
     "soft",
 )
+# Slots of a transfer event that are not families of their own (pipelines/text/events.py)
+SLOT_CATEGORIES = ("who", "move", "destination", "organiser", "programme", "inward", "trap")
+SLOTS = ("who", "move", "origin", "destination", "organiser", "figure", "control", "programme")
+INFLECTIONS = frozenset(("verb", "noun"))
+# The slot each category fills by default (a term's ``slot:`` overrides it); categories not
+# listed (counter, trap) fill none. ``inward`` marks movement INTO Xinjiang.
+SLOT_OF = {
+    "surplus_labour": "who", "targeted": "who", "camp_to_work": "who", "who": "who",
+    "transfer": "move", "organised_transfer": "move", "channel": "move", "dispatch": "move",
+    "soft": "move", "move": "move",
+    "destination": "destination", "elsewhere": "destination", "company": "destination",
+    "organiser": "organiser", "cadre": "organiser",
+    "control": "control", "political": "control",
+    "programme": "programme", "place": "origin", "inward": "inward",
+}
+# Families whose terms name the move AND who is moved (转移就业, 劳务输出, labor transfer)
+COMPOUND_FAMILIES = frozenset(("transfer", "organised_transfer", "channel", "dispatch", "soft"))
 PLACE = "place"
 ELSEWHERE = "elsewhere"  # a place outside Xinjiang: labour migration there is not evidence
 COMPANY = "company"
 FIGURE = "figure"
 COUNTER = "counter"
-TERM_CATEGORIES = frozenset((*LABOUR_CATEGORIES, PLACE, ELSEWHERE, COUNTER))
-CATEGORIES = (*LABOUR_CATEGORIES, PLACE, ELSEWHERE, COMPANY, FIGURE, COUNTER)
+TERM_CATEGORIES = frozenset((*LABOUR_CATEGORIES, *SLOT_CATEGORIES, PLACE, ELSEWHERE, COUNTER))
+CATEGORIES = (*LABOUR_CATEGORIES, *SLOT_CATEGORIES, PLACE, ELSEWHERE, COMPANY, FIGURE, COUNTER)
 GAP = "…"  # in a spelling: up to a few words (English) or chars (Chinese) may stand here
 LANGUAGES = frozenset(("zh", "en"))
 
 _STOCK_CODE = re.compile(r"^\d{6}(\.(SZ|SH|BJ))?$")
-_TERM_KEYS = frozenset(("term", "variants", "category", "gloss", "weight", "language"))
+_TERM_KEYS = frozenset(
+    ("term", "variants", "category", "gloss", "weight", "language", "slot", "inflect"))
 _COMPANY_KEYS = frozenset(
     ("name", "aliases", "stock_codes", "english", "tied_to_transfers", "note")
 )
@@ -61,6 +79,8 @@ class Term:
     gloss: str
     weight: float
     language: str
+    slot: str = ""  # the event slot it fills, when not its category's (events.SLOT_OF)
+    inflect: str = ""  # English: "verb" (inflect the first word) or "noun" (plural of the last)
 
 
 @dataclass(frozen=True)
@@ -136,7 +156,22 @@ def _parse_term(entry: object, where: str, language: str | None) -> Term:
         sides = spelling.split(GAP)
         if len(sides) > 2 or not all(side.strip() for side in sides):
             raise _fail(f"{where}.variants", f"{spelling!r}: use one {GAP} between two words")
-    return Term(term, variants, category, _text(data, "gloss", where), float(weight), lang)
+    slot = _optional_choice(data, "slot", SLOTS, where)
+    inflect = _optional_choice(data, "inflect", INFLECTIONS, where)
+    if inflect and lang != "en":
+        raise _fail(f"{where}.inflect", "only English terms are inflected")
+    return Term(term, variants, category, _text(data, "gloss", where), float(weight), lang,
+                slot, inflect)
+
+
+def _optional_choice(data: Mapping[str, Any], key: str, choices: Iterable[str], where: str) -> str:
+    """An optional field that must be one of ``choices`` ("" when absent)."""
+    if key not in data:
+        return ""
+    value = data[key]
+    if value not in tuple(choices):
+        raise _fail(f"{where}.{key}", f"{value!r} is not one of {sorted(choices)}")
+    return str(value)
 
 
 def _parse_company(entry: object, where: str) -> Company:

@@ -1,77 +1,55 @@
-"""Scoring of flagged sentences and documents (pure arithmetic; the weights live in the lexicon).
+"""Scoring of transfer events and documents (pure arithmetic over filled slots).
 
-Sentence score
-    1. ``base``: the weights of the DISTINCT labour terms in the sentence, highest first, each
-       counted at half the value of the one before (w1 + w2/2 + w4/4 + ...), so piling up
-       synonyms raises the score less than adding a new kind of evidence.
-    2. If one of those terms is a transfer term (surplus labour, transfer, organised transfer,
-       channel, dispatch, camp-to-work, softer wording), ``base`` is multiplied by
-       ``1 + boosts``, where boosts add up for what co-occurs in the SAME sentence:
-       a Xinjiang place (the place's lexicon weight, 0.4-0.7; or ``DOCUMENT_PLACE_BOOST``
-       when the place is named elsewhere in the document), a lexicon company (0.4; 0.2 if
-       not tied to transfers), a figure such as "1200人" (0.5), and control, political or
-       cadre indicators such as 集中管理, 国语培训 or 目标责任状 (0.4).
-    3. Counter terms (trap markers such as 产能转移, 拾花工, 谎言; negative weights) are added.
-    4. The result is floored at 0.
+An event (pipelines/text/events.py) is a sentence in which someone is MOVED or PLACED into work:
+a move (转移, 输送, 赴…务工, transferred, bused …) and who is moved (劳动力, 农牧民, workers,
+Uyghurs, a head count), or a compound term that says both (转移就业, 劳务输出, labor transfer).
+
+Event score
+    ``CORE`` for the move and who, plus one amount per further slot filled in the same sentence:
+    origin (a Xinjiang prefecture, county, the south, XPCC or an ethnonym: ``ORIGIN``; only
+    "Xinjiang" as a whole: ``ORIGIN_REGION``), destination or employer (a factory, another
+    province, a lexicon company), organiser (government, work team, party committee), figure
+    (1200人, "3,000 workers"), programme (对口援疆, quotas), control (集中管理, 国语培训).
+    A weak move (上岗, 稳定就业, placed, employed) makes an event only with one CONCRETE slot:
+    a specific origin, a destination, an organiser, a figure or a programme.
 
 Document score
-    The sentence scores, highest first, combined as s1 + s2/2 + s3/4 + ... (so the score is at
-    most twice the best sentence). Trap markers in the document's OTHER sentences (a rebuttal's
-    "所谓强迫劳动……谎言" next to a bare mention of 转移就业) take off ``DOCUMENT_COUNTER_SHARE``
-    of their weight. The result is then scaled by where the document is:
-    a Xinjiang place or lexicon company anywhere -> 1; no place at all (a county notice that
-    says only 我县) -> ``UNPLACED_DAMPING``; only places elsewhere in China (Sichuan, Fujian)
-    -> ``ELSEWHERE_DAMPING``, since labour migration there is not evidence.
-    The document is flagged iff its score is at least ``THRESHOLD`` (chosen on the dev split of
-    evaluation/corpus, between the best-scoring trap, 3.5, and the weakest true evidence, 4.0):
-    a transfer term in the same sentence as a southern Xinjiang place is enough (和田地区转移就业:
-    3.0 x 1.6 = 4.8); a transfer term in a document that names Xinjiang only elsewhere is not
-    (3.0 x 1.25 = 3.75) unless a figure, an organised transfer, control or cadre indicators or a
-    second sentence add to it. docs/detection.md explains this for analysts.
+    The event scores, highest first, each next one counting half (s1 + s2/2 + s3/4 ...).
+    Rebuttal words (谎言, 所谓强迫劳动, "smear") take ``COUNTER_SHARE`` of their weight off only
+    when no event is concrete: they never lower a page that says who was moved where.
+    A document is flagged iff it is ANCHORED in Xinjiang (a Xinjiang place, XPCC, Uyghurs or a
+    lexicon company in an event, or Xinjiang named at least as often as other provinces, or a
+    source declared in a Xinjiang region) and its score reaches ``THRESHOLD``. An unanchored
+    document's score is shown scaled by ``UNANCHORED_FACTOR``, never flagged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-THRESHOLD = 4.0
+THRESHOLD = 3.0
 DECAY = 0.5
-ELSEWHERE_DAMPING = 0.25
-UNPLACED_DAMPING = 0.85
-DOCUMENT_COUNTER_SHARE = 0.5
-COMPANY_BOOST = 0.4
-UNTIED_COMPANY_BOOST = 0.2
-FIGURE_BOOST = 0.5
-DOCUMENT_PLACE_BOOST = 0.25
-CONTROL_BOOST = 0.4
-TRANSFER_CATEGORIES = frozenset(
-    (
-        "surplus_labour",
-        "transfer",
-        "organised_transfer",
-        "channel",
-        "dispatch",
-        "camp_to_work",
-        "soft",
-    )
-)
-CONTROL_CATEGORIES = frozenset(("control", "political", "cadre"))
-XINJIANG, UNPLACED, ELSEWHERE = "xinjiang", "unplaced", "elsewhere"
-_CONTEXT_FACTOR = {XINJIANG: 1.0, UNPLACED: UNPLACED_DAMPING, ELSEWHERE: ELSEWHERE_DAMPING}
+CORE = 2.0
+ORIGIN = 1.0
+ORIGIN_REGION = 0.5
+DESTINATION = 1.0
+ORGANISER = 1.0
+FIGURE = 1.0
+PROGRAMME = 0.5
+CONTROL = 0.5
+COUNTER_SHARE = 1.0
+UNANCHORED_FACTOR = 0.25
+SLOT_VALUES = {"destination": DESTINATION, "organiser": ORGANISER, "figure": FIGURE,
+               "programme": PROGRAMME, "control": CONTROL}
 
 
-@dataclass(frozen=True)
-class SentenceEvidence:
-    """What one sentence contains, as far as scoring is concerned."""
-
-    labour: tuple[tuple[str, float], ...]  # (category, weight) per distinct labour term
-    counter_weights: tuple[float, ...] = ()
-    place_weight: float = 0.0  # highest weight of a Xinjiang place in the sentence
-    company: bool = False
-    company_tied: bool = False
-    figure: bool = False
-    document_context: bool = False  # a Xinjiang place or company appears somewhere in the text
+def event_score(slots: Iterable[str], specific_origin: bool) -> float:
+    """Score of one event from the names of its filled slots (who and move are the core)."""
+    filled = set(slots)
+    score = CORE + sum(value for slot, value in SLOT_VALUES.items() if slot in filled)
+    if "origin" in filled:
+        score += ORIGIN if specific_origin else ORIGIN_REGION
+    return score
 
 
 def decayed_sum(values: Iterable[float]) -> float:
@@ -79,36 +57,17 @@ def decayed_sum(values: Iterable[float]) -> float:
     return sum(value * DECAY**rank for rank, value in enumerate(sorted(values, reverse=True)))
 
 
-def co_occurrence_factor(evidence: SentenceEvidence) -> float:
-    """1 plus the boosts earned by a transfer term's context (1 if there is no transfer term)."""
-    categories = {category for category, _ in evidence.labour}
-    if not categories & TRANSFER_CATEGORIES:
-        return 1.0
-    boost = evidence.place_weight or (DOCUMENT_PLACE_BOOST if evidence.document_context else 0)
-    if evidence.company:
-        boost += COMPANY_BOOST if evidence.company_tied else UNTIED_COMPANY_BOOST
-    if evidence.figure:
-        boost += FIGURE_BOOST
-    if categories & CONTROL_CATEGORIES:
-        boost += CONTROL_BOOST
-    return 1.0 + boost
-
-
-def sentence_score(evidence: SentenceEvidence) -> float:
-    """Score of one sentence (>= 0)."""
-    base = decayed_sum(weight for _, weight in evidence.labour)
-    score = base * co_occurrence_factor(evidence) + sum(evidence.counter_weights)
-    return round(max(score, 0.0), 3)
-
-
 def document_score(
-    sentence_scores: Iterable[float], context: str, other_counters: Iterable[float] = ()
+    event_scores: Iterable[float], anchored: bool, concrete: bool, counters: Iterable[float]
 ) -> float:
-    """Score of a document from its sentence scores, where it is, and its other trap markers."""
-    score = decayed_sum(sentence_scores) + DOCUMENT_COUNTER_SHARE * sum(other_counters)
-    return round(max(float(score), 0.0) * _CONTEXT_FACTOR[context], 3)
+    """Score of a document from its events, its anchor and its rebuttal words."""
+    score = decayed_sum(event_scores)
+    if not concrete:
+        score += COUNTER_SHARE * sum(counters)  # counter weights are negative
+    score = max(score, 0.0)
+    return round(score if anchored else score * UNANCHORED_FACTOR, 3)
 
 
-def is_flagged(score: float) -> bool:
-    """Whether a document score reaches the flagging threshold."""
-    return score >= THRESHOLD
+def is_flagged(score: float, anchored: bool = True) -> bool:
+    """Whether a document score reaches the flagging threshold (anchored documents only)."""
+    return anchored and score >= THRESHOLD

@@ -148,3 +148,15 @@ def looks_like_navigation(sentence: str) -> bool:
         return False
     items = [item for item in _NAV_SEPARATORS.split(sentence) if item]
     return len(items) >= NAV_MIN_ITEMS and sum(map(len, items)) <= NAV_MAX_ITEM_CHARS * len(items)
+
+
+_PIPES = re.compile(r"\s*[|｜›»]\s*")
+
+
+def navigation_end(sentence: str) -> int:
+    """Where a leading menu run ("相关链接：A | B | C | D 正文……") ends in a sentence: after its
+    last separator when it has at least NAV_MIN_ITEMS - 1 of them, else 0."""
+    separators = list(_PIPES.finditer(sentence))
+    if len(separators) < NAV_MIN_ITEMS - 1:
+        return 0
+    return separators[-1].end()

@@ -1,0 +1,102 @@
+"""Mirror noise taken out before matching, with a map back to the original offsets.
+
+Reposts and mirror sites break terms apart: tone-marked pinyin in brackets after characters
+(转(zhuǎn)移(yí)), spaces or a single line break between two Chinese characters, zero-width
+characters. ``compact`` removes them; the detector matches on the compact text and maps every
+offset back, so a hit still quotes the page exactly as printed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_SYLLABLE = (
+    "(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?"
+    "(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie"
+    "|ua|uo|ui|iu|ve|ue|er|a|o|e|i|u|v)"
+)
+_ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+# one bracketed annotation right after a Chinese character: (zhuǎn), （zhuǎnyí）, (lao dong)
+_ANNOTATION = re.compile(rf"(?<=[{_HAN}])[(（]([a-z{_TONED}A-Z'’ ]{{1,40}})[)）]")
+_GAP = re.compile(rf"(?<=[{_HAN}])(?:[ \t\u3000\u00a0]+|[ \t]*\r?\n[ \t]*)(?=[{_HAN}])")
+_ANY = re.compile(
+    rf"[{_ZERO_WIDTH}]|[{_HAN}](?:[(（][a-z{_TONED}A-Z'’ ]{{1,40}}[)）]|[ \t\u3000\u00a0\n])"
+)
+_TONE_FREE = re.compile(rf"(?:{_SYLLABLE})+(?: (?:{_SYLLABLE})+)*")
+_FOLD_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv")
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """A text without mirror noise; ``removed`` are the original spans taken out, in order."""
+
+    text: str
+    removed: tuple[tuple[int, int], ...] = ()
+
+    def original(self, offset: int) -> int:
+        """The original offset of the compact text's char at ``offset``."""
+        if not self.removed:
+            return offset
+        shift, starts = _shifts(self.removed)
+        return offset + shift[bisect.bisect_right(starts, offset)]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of the compact span [start, end) (noise inside it included)."""
+        if not self.removed or end <= start:
+            return self.original(start), self.original(start) + (end - start)
+        return self.original(start), self.original(end - 1) + 1
+
+
+def _shifts(removed: tuple[tuple[int, int], ...]) -> tuple[list[int], list[int]]:
+    """Cumulative removed lengths and the compact offsets where each removal happened."""
+    shift, starts, total = [0], [], 0
+    for start, end in removed:
+        starts.append(start - total)
+        total += end - start
+        shift.append(total)
+    return shift, starts
+
+
+def is_pinyin(annotation: str) -> bool:
+    """Whether a bracket's content reads as pinyin (tone marks, or valid toneless syllables)."""
+    words = annotation.strip()
+    if not words:
+        return False
+    if any(char in _TONED for char in words):
+        return True
+    return bool(_TONE_FREE.fullmatch(words.lower().translate(_FOLD_TONES).replace("'", "")))
+
+
+def _noise_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of noise in ``text``, sorted and not overlapping."""
+    spans = [m.span() for m in _ANNOTATION.finditer(text) if is_pinyin(m.group(1))]
+    spans += [m.span() for m in _GAP.finditer(text)]
+    spans += [(i, i + 1) for i, char in enumerate(text) if char in _ZERO_WIDTH]
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def compact(text: str) -> Compacted:
+    """``text`` without pinyin annotations, gaps between Chinese characters and zero-width
+    characters (most texts have none: one regex search, no copy)."""
+    if not _ANY.search(text):
+        return Compacted(text)
+    spans = _noise_spans(text)
+    if not spans:
+        return Compacted(text)
+    parts, last = [], 0
+    for start, end in spans:
+        parts.append(text[last:start])
+        last = end
+    parts.append(text[last:])
+    return Compacted("".join(parts), tuple(spans))
