@@ -76,7 +76,8 @@ def _hit_rows(stored: StoredText, detection: Detection) -> Iterable[dict[str, ob
                "terms": json.dumps(list(hit.terms), ensure_ascii=False),
                "categories": json.dumps(list(hit.categories), ensure_ascii=False),
                "companies": json.dumps(list(hit.companies), ensure_ascii=False),
-               "score": hit.score, "lexicon_version": hit.lexicon_version}
+               "score": hit.score, "lexicon_version": hit.lexicon_version,
+               "slots": json.dumps(hit.slot_dict(), ensure_ascii=False)}
 
 
 def append_detections(

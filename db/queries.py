@@ -6,7 +6,7 @@ import bisect
 import json
 from collections import Counter
 from collections.abc import Collection, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -87,6 +87,8 @@ class HitView:
     reviewed_at: str | None = None
     # the re-extraction (extractions.id) whose text the offsets refer to; None: the version's
     extraction_id: int | None = None
+    # the transfer event's slots that fired, {slot: [values]} in the detector's order ({}: none)
+    slots: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -224,7 +226,7 @@ def _view(
         review_note=review.note if review else None,
         reviewer=review.reviewer if review else None,
         reviewed_at=_utc_iso(review.reviewed_at) if review else None,
-        extraction_id=hit.extraction_id,
+        extraction_id=hit.extraction_id, slots=json.loads(hit.slots or "{}"),
     )
 
 

@@ -48,6 +48,7 @@ from db.queries import (
 from db.rawstore import RawStore
 from db.review import carry_over
 from db.search import index_versions
+from db.store import slots_json
 from pipelines.text.detect import Detector
 from pipelines.text.types import Detection, Extracted, ExtractionError
 
@@ -212,7 +213,8 @@ def _store_hits(session: Session, version: Version, detection: Detection,
             terms=json.dumps(list(hit.terms), ensure_ascii=False),
             categories=json.dumps(list(hit.categories), ensure_ascii=False),
             companies=json.dumps(list(hit.companies), ensure_ascii=False),
-            score=hit.score, lexicon_version=hit.lexicon_version, extraction_id=extraction_id)
+            score=hit.score, lexicon_version=hit.lexicon_version, extraction_id=extraction_id,
+            slots=slots_json(hit))
         session.add(row)
         rows.append(row)
     session.flush()

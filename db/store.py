@@ -27,6 +27,7 @@ from db.urls import canonical_url
 from db.warc import WarcFetch, WarcRef, WarcSink
 from pipelines.text.fingerprint import band_keys, minhash, to_hex
 from pipelines.text.types import Detection, Extracted
+from pipelines.text.types import Hit as DetectedHit
 
 
 @dataclass(frozen=True)
@@ -298,9 +299,14 @@ def _add_hits(session: Session, version: Version, detection: Detection | None) -
             terms=json.dumps(list(hit.terms), ensure_ascii=False),
             categories=json.dumps(list(hit.categories), ensure_ascii=False),
             companies=json.dumps(list(hit.companies), ensure_ascii=False),
-            score=hit.score, lexicon_version=hit.lexicon_version,
+            score=hit.score, lexicon_version=hit.lexicon_version, slots=slots_json(hit),
         ))
     return len(detection.hits)
+
+
+def slots_json(hit: DetectedHit) -> str:
+    """The hit's event slots as stored: JSON {slot: [values]}, "{}" when none fired."""
+    return json.dumps(hit.slot_dict(), ensure_ascii=False)
 
 
 def count_by(values: Sequence[str]) -> dict[str, int]:

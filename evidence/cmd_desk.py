@@ -50,10 +50,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=search)
 
     p = sub.add_parser("review", parents=[common],
-                       help="mark a hit confirmed/rejected/needs-translation, or list reviews")
+                       help="mark a hit confirmed/rejected/needs-translation, or a document "
+                            "as missed evidence; or list reviews")
     p.add_argument("hit_id", type=int, nargs="?", help="the hit (without --status: its history)")
     p.add_argument("--status", help=f"record a decision: {', '.join(STATUS_CHOICES)}; "
-                                    "without a hit id: list hits in this state (or unreviewed)")
+                                    "without a hit id: list hits in this state (or unreviewed),"
+                                    " or documents marked missed / not-missed")
+    mark = p.add_mutually_exclusive_group()
+    mark.add_argument("--missed", type=int, metavar="DOC_ID",
+                      help="mark a document the detector did not flag as missed evidence "
+                           "(its newest version; --note says where the evidence is)")
+    mark.add_argument("--not-missed", type=int, metavar="DOC_ID",
+                      help="withdraw a document's missed-evidence mark")
+    p.add_argument("--category", help="with --missed: the kind of evidence (e.g. transfer)")
     p.add_argument("--note", default="", help="why (kept with the decision)")
     p.add_argument("--reviewer", default=_reviewer_default(),
                    help="your name (default: $EVIDENCE_REVIEWER, else the login name)")
@@ -153,10 +162,17 @@ def _search_table(page: Any, query: str) -> None:
 
 def review(args: argparse.Namespace) -> int:
     """Record a decision on a hit, show a hit's review history, or list hits by state."""
+    from db.missed import MARK_STATES, normalise_mark
     from db.review import ReviewError
 
+    _check_review_args(args)
     engine = open_database(args.db, create=False)
     try:
+        if args.missed is not None or args.not_missed is not None:
+            return _mark(engine, args)
+        if args.hit_id is None and args.status and \
+                args.status.strip().lower().replace("-", "_") in MARK_STATES:
+            return _list_marks(engine, normalise_mark(args.status), args.format)
         if args.hit_id is not None and args.status:
             return _record(engine, args)
         if args.hit_id is not None:
@@ -166,6 +182,73 @@ def review(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     finally:
         engine.dispose()
+
+
+def _check_review_args(args: argparse.Namespace) -> None:
+    """Refuse combinations that mix a hit decision with a document mark."""
+    marking = args.missed is not None or args.not_missed is not None
+    if marking and (args.hit_id is not None or args.status):
+        raise UserError("--missed/--not-missed mark a document: give no hit id or --status")
+    if args.category and args.missed is None:
+        raise UserError("--category goes with --missed DOC_ID")
+
+
+def _mark(engine: Any, args: argparse.Namespace) -> int:
+    from db.missed import MISSED, NOT_MISSED, mark_document
+
+    document_id, status = ((args.missed, MISSED) if args.missed is not None
+                           else (args.not_missed, NOT_MISSED))
+    with session_scope(engine) as session:
+        row = mark_document(session, document_id, status, args.reviewer, args.note,
+                            args.category)
+    what = "marked as missed evidence" if status == MISSED else "missed-evidence mark withdrawn"
+    category = f" [{row.category}]" if row.category else ""
+    print(f"document {row.document_id} (version {row.version_id}, score {row.score:.2f}, "
+          f"lexicon {row.lexicon_version}): {what}{category} by {row.reviewer} at "
+          f"{row.reviewed_at}" + (f" — {row.note}" if row.note else ""))
+    return 0
+
+
+MARK_FIELDS = ["document_id", "version_id", "status", "category", "note", "reviewer",
+               "reviewed_at", "lexicon_version", "score", "source", "language", "flagged_now",
+               "title", "url"]
+
+
+def _mark_dict(found: Any) -> dict[str, Any]:
+    return asdict(found.mark) | {"source": found.source, "language": found.language,
+                                 "flagged_now": found.flagged_now, "title": found.title,
+                                 "url": found.url}
+
+
+def _list_marks(engine: Any, status: str, fmt: str) -> int:
+    """Documents whose newest missed-evidence mark is ``status``."""
+    import csv
+
+    from db.missed import marked_documents
+    from evidence.commands import console
+
+    with session_scope(engine) as session:
+        found = marked_documents(session, status)
+    rows = [_mark_dict(d) for d in found]
+    if fmt == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=MARK_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table("doc", "version", "source", "category", "reviewer", "when", "note",
+                      "flagged now", "title")
+        for r in rows:
+            table.add_row(str(r["document_id"]), str(r["version_id"]), r["source"],
+                          r["category"] or "", r["reviewer"], r["reviewed_at"][:10],
+                          escape(r["note"]), "yes" if r["flagged_now"] else "no",
+                          escape(r["title"] or ""))
+        out = console()
+        out.print(table)
+        out.print(f"{len(rows)} documents {status.replace('_', '-')}")
+    return 0
 
 
 def _record(engine: Any, args: argparse.Namespace) -> int:

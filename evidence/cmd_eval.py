@@ -1,4 +1,5 @@
-"""`evidence evaluate`: precision, recall and F1 of the detector on the labelled corpus."""
+"""`evidence evaluate`: precision, recall and F1 of the detector on the labelled corpus, or
+(``--reviews``) of this deployment from its analysts' review decisions (evidence/measures.py)."""
 
 from __future__ import annotations
 
@@ -36,11 +37,33 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true",
                    help=f"exit 1 unless document precision >= {DOC_PRECISION_FLOOR} "
                         f"and recall >= {DOC_RECALL_FLOOR}")
+    p.add_argument("--reviews", action="store_true",
+                   help="measure the database (--db) instead: precision from confirmed and "
+                        "rejected hits, recall from documents marked as missed evidence")
     p.set_defaults(func=evaluate_command)
+
+
+def reviews_command(args: argparse.Namespace) -> int:
+    """Print the deployment's precision and recall from its review decisions."""
+    from evidence.measures import load_measures, print_measures
+    from evidence.measures import to_json as measures_json
+
+    if args.corpus != DEFAULT_CORPUS or args.split != "all" or args.lexicon or args.check:
+        raise UserError("--reviews measures the database's review decisions: a corpus, "
+                        "--split, --lexicon or --check apply to the labelled corpus only")
+    measures = load_measures(args.db)
+    if args.format == "json":
+        json.dump(measures_json(measures), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print_measures(measures, Console(highlight=False, soft_wrap=True))
+    return 0
 
 
 def evaluate_command(args: argparse.Namespace) -> int:
     """Run the detector on the corpus and print the scores, false positives and negatives."""
+    if args.reviews:
+        return reviews_command(args)
     from pipelines.text.detect import Detector
     from pipelines.text.lexicon import LexiconError, load_lexicon
 

@@ -20,13 +20,14 @@ from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.queries import HitFilter, HitView, find_hits, get_hit, hit_text, iter_hits, run_summary
 from evidence.cite import context, full_citation
 from evidence.errors import UserError
+from evidence.slots import format_slots
 
 CSV_FIELDS = [
     "id", "url", "title", "publisher", "origin", "doc_number", "published_at", "retrieved_at",
     "sha256", "raw_path", "sentence", "start", "end", "terms", "categories", "companies",
     "score", "lexicon_version", "language", "source", "kind", "page", "archive_url",
     "archive_timestamp",
-    "review_status", "reviewer", "reviewed_at", "review_note",
+    "review_status", "reviewer", "reviewed_at", "review_note", "slots",
 ]
 
 
@@ -212,6 +213,8 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
         out.print(f"\n[bold]Top {len(best)} hits[/bold]")
         for hit, citation in best:
             out.print(f"[{hit.id}] score {hit.score:.1f}  {citation}", markup=False)
+            if hit.slots:
+                out.print(f"      slots: {format_slots(hit.slots)}", markup=False)
     engine.dispose()
 
 
@@ -290,6 +293,7 @@ def _flat(hit: HitView) -> dict[str, Any]:
     row = hit.to_dict()
     for key in ("terms", "categories", "companies"):
         row[key] = "; ".join(row[key])
+    row["slots"] = format_slots(hit.slots)
     return {k: row[k] for k in CSV_FIELDS}
 
 
@@ -317,6 +321,8 @@ def show(args: argparse.Namespace) -> int:
     out.print(f"{hit.title or '(untitled)'} — {hit.publisher} — {hit.published_at or 'n.d.'}",
               markup=False)
     out.print(f"{hit.url}\n", markup=False)
+    if hit.slots:
+        out.print(f"slots: {format_slots(hit.slots)}\n", markup=False)
     out.print("…" + before.replace("[", r"\[") + "[bold yellow]" + sentence.replace("[", r"\[")
               + "[/bold yellow]" + after.replace("[", r"\[") + "…")
     out.print(f"\noffsets {hit.start}–{hit.end}; raw copy sha256:{hit.sha256} "
@@ -370,3 +376,5 @@ def _describe_detection(result: dict[str, Any], out: TextIO) -> None:
     for hit in result["hits"]:
         out.write(f"  [{hit['start']}-{hit['end']}] {hit['score']:.1f} "
                   f"{', '.join(hit['terms'])}: {hit['sentence']}\n")
+        if hit["slots"]:
+            out.write(f"    slots: {format_slots(hit['slots'])}\n")

@@ -8,10 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.text.extract import extract_document
-from pipelines.text.types import ExtractionError
+from pipelines.text.types import ExtractionError, Hit
 
 _TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html",
           ".pdf": "application/pdf"}
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    """A detected hit as JSON: its fields, slots as {slot: [values]} (lexicon said once)."""
+    found = {k: v for k, v in asdict(hit).items() if k not in ("lexicon_version", "slots")}
+    return found | {"slots": hit.slot_dict()}
 
 
 def detect_file(path: Path) -> dict[str, Any]:
@@ -35,7 +41,6 @@ def detect_file(path: Path) -> dict[str, Any]:
         title=extracted.title, language=detection.language, script=detection.script,
         score=detection.score, flagged=detection.flagged,
         lexicon_version=detection.lexicon_version,
-        hits=[{k: v for k, v in asdict(h).items() if k != "lexicon_version"}
-              for h in detection.hits],
+        hits=[_hit_json(h) for h in detection.hits],
     )
     return result

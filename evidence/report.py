@@ -1,4 +1,8 @@
-"""The morning report of a crawl run, as Markdown and as a standalone HTML page."""
+"""The morning report of a crawl run, as Markdown and as a standalone HTML page.
+
+Besides the run's new hits, changes, removals and source health it carries the deployment's
+review figures (precision and recall from every analyst decision to date, evidence/measures.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from db.measure import ReviewMeasures, review_measures
 from db.runs import (
     RunRow,
     SourceOutcome,
@@ -18,6 +23,8 @@ from db.runs import (
     removed_documents,
     source_outcomes,
 )
+from evidence.measures import headline, ratio, summary_line, versions_line
+from evidence.slots import format_slots
 
 
 @dataclass
@@ -32,6 +39,13 @@ class ReportHit:
     sentence: str
     categories: list[str]
     companies: list[str]
+    slots: dict[str, list[str]] = field(default_factory=dict)  # the event slots that fired
+
+    @property
+    def slot_note(self) -> str:
+        """' — slots: who=…; move=…', or '' when none fired."""
+        shown = format_slots(self.slots)
+        return f" — slots: {shown}" if shown else ""
 
 
 @dataclass
@@ -43,6 +57,7 @@ class Report:
     hits: list[ReportHit]
     changed: list[tuple[str, str]] = field(default_factory=list)  # (url, title)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    measures: ReviewMeasures = field(default_factory=ReviewMeasures)  # all reviews to date
 
     @property
     def below_minimum(self) -> list[SourceOutcome]:
@@ -54,14 +69,16 @@ def build_report(session: Session, run: RunRow) -> Report:
     """Collect a run's new hits, changes, removals, errors and source health."""
     hits = [
         ReportHit(hit.id, hit.score, source.slug, version.title or "(untitled)", doc.url,
-                  hit.sentence, json.loads(hit.categories), json.loads(hit.companies))
+                  hit.sentence, json.loads(hit.categories), json.loads(hit.companies),
+                  json.loads(hit.slots or "{}"))
         for hit, version, doc, source in new_hit_rows(session, run.id)
     ]
     changed = [(doc.url, version.title or "") for doc, version in
                changed_documents(session, run.id)]
     removed = [(doc.url, capture.gone or capture.error or "") for doc, capture in
                removed_documents(session, run.id)]
-    return Report(run, source_outcomes(session, run), hits, changed, removed)
+    return Report(run, source_outcomes(session, run), hits, changed, removed,
+                  review_measures(session))
 
 
 def _grouped(hits: list[ReportHit], key: str) -> dict[str, list[ReportHit]]:
@@ -83,6 +100,18 @@ def _health_lines(report: Report) -> list[str]:
     return lines
 
 
+def _review_lines(m: ReviewMeasures) -> list[str]:
+    """The review figures: versions, headline, labels, then one line per source."""
+    lines = [f"Detector and lexicon: {versions_line(m)}."]
+    if m.empty:
+        return [*lines, "No review decisions recorded yet."]
+    lines += [f"Figures: {headline(m)}.", f"Labels: {summary_line(m)}."]
+    lines += [f"{name}: hit precision {ratio(t.hit_precision)}, document precision "
+              f"{ratio(t.doc_precision)}, recall {ratio(t.recall)}"
+              for name, t in m.by_source.items()]
+    return lines
+
+
 def to_markdown(report: Report) -> str:
     """Render the report as Markdown."""
     run = report.run
@@ -96,12 +125,14 @@ def to_markdown(report: Report) -> str:
         for name, hits in _grouped(report.hits, key).items():
             out.append(f"- **{name}** ({len(hits)})")
             out += [f"  - [{h.id}] {h.score:.1f} — {h.sentence} ({h.title}, {h.url})"
-                    for h in hits[:10]]
+                    f"{h.slot_note}" for h in hits[:10]]
         out.append("")
     out += ["## Pages with hits that changed", ""]
     out += [f"- {title} — {url}" for url, title in report.changed] or ["- none"]
     out += ["", "## Pages with hits that were removed", ""]
     out += [f"- {url} — {reason}" for url, reason in report.removed] or ["- none"]
+    out += ["", "## Review figures (every decision to date)", ""]
+    out += [f"- {line}" for line in _review_lines(report.measures)]
     out += ["", "## Sources", "", "| source | items | already stored | minimum | errors |",
             "|---|---|---|---|---|"]
     for o in report.outcomes:
@@ -118,7 +149,7 @@ def _li(items: list[str]) -> str:
 
 def _hit_item(h: ReportHit) -> str:
     link = f'<a href="{html.escape(h.url)}">{html.escape(h.title)}</a>'
-    return f"[{h.id}] {h.score:.1f} — {html.escape(h.sentence)} ({link})"
+    return f"[{h.id}] {h.score:.1f} — {html.escape(h.sentence)} ({link}){html.escape(h.slot_note)}"
 
 
 def _hits_html(report: Report) -> str:
@@ -160,6 +191,8 @@ def to_html(report: Report) -> str:
         + _li([f"{html.escape(t)} — {html.escape(u)}" for u, t in report.changed])
         + "<h2>Pages with hits that were removed</h2>"
         + _li([f"{html.escape(u)} — {html.escape(r)}" for u, r in report.removed])
+        + "<h2>Review figures (every decision to date)</h2>"
+        + _li([html.escape(line) for line in _review_lines(report.measures)])
         + f"<h2>Sources</h2>{_sources_html(report)}"
     )
     style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto}"

@@ -53,7 +53,7 @@ def test_copy_sqlite_to_postgresql(tmp_path: Path, pg_url: str, monkeypatch: pyt
     assert main(["db", "copy", "--from", source, "--to", pg_url, "--from-data", from_data]) == 0
     out = capsys.readouterr().out
     assert "raw files: 3 copied, 0 already there" in out
-    assert "verified: every table has the same row count and checksum (12 tables)" in out
+    assert "verified: every table has the same row count and checksum (13 tables)" in out
     src_hits, src_search = views(source)
     dst_hits, dst_search = views(pg_url)
     assert dst_hits == src_hits and len(dst_hits) == 5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -287,6 +289,6 @@ def test_cli_search_and_review(db: tuple[Engine, Path], capsys: pytest.CaptureFi
                  "--reviewer", "Analyst C", "--db", str(path)]) == 0
     assert "[Review: rejected by Analyst C," in capsys.readouterr().out
     assert main(["review", "--status", "rejected", "--format", "csv", "--db", str(path)]) == 0
-    rows = capsys.readouterr().out.splitlines()
-    assert len(rows) == 2 and rows[1].endswith(",trap") and "Analyst C" in rows[1]
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["review_note"], r["reviewer"]) for r in rows] == [("trap", "Analyst C")]
     assert main(["review", "1", "--status", "maybe", "--db", str(path)]) == 2
