@@ -7,7 +7,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipelines.text.events import Event, counter_weights, is_anchor, sentence_event
+from pipelines.text.events import (
+    CONTEXT,
+    Event,
+    context_event,
+    counter_weights,
+    is_anchor,
+    is_xinjiang_people,
+    sentence_event,
+)
 from pipelines.text.flag import Entry, Match, Matcher, accept, figure_texts
 from pipelines.text.language import detect_language, detect_script
 from pipelines.text.lexicon import COMPANY, ELSEWHERE, FIGURE, Lexicon, load_lexicon
@@ -15,12 +23,18 @@ from pipelines.text.noise import Compacted, compact
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.score import document_score, is_flagged
 from pipelines.text.segment import Segmentation, Segmenter
-from pipelines.text.sentences import looks_like_navigation, navigation_end, split_sentences
+from pipelines.text.sentences import (
+    looks_like_navigation,
+    navigation_end,
+    reported_spans,
+    split_sentences,
+)
 from pipelines.text.types import Detection, Hit
 
 DETECTOR_VERSION = "events-1"  # bump when the detection logic (not the lexicon) changes
 
 _MOVE = "move"
+LEAD = 200  # characters of a page's start (its title and lead) where one Xinjiang name anchors it
 
 
 @dataclass(frozen=True)
@@ -90,13 +104,18 @@ def _has_slot(matches: Iterable[Match], slot: str) -> bool:
     return any(match.entry.slot == slot for match in matches)
 
 
-def _mentions(chinese: list[Match], english: list[Match]) -> tuple[int, int]:
+def _mentions(matches: list[Match]) -> tuple[int, int]:
     """Raw counts of Xinjiang anchors (places, companies) and of other provinces."""
     xinjiang = elsewhere = 0
-    for match in chinese + english:
+    for match in matches:
         xinjiang += is_anchor(match.entry)
         elsewhere += match.entry.category == ELSEWHERE
     return xinjiang, elsewhere
+
+
+def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``offset`` falls in one of ``spans``."""
+    return any(start <= offset < end for start, end in spans)
 
 
 def _entries(matches: Iterable[Match]) -> list[Entry]:
@@ -149,19 +168,29 @@ class Detector:
         """
         candidates = self._matcher.event_candidates(prepared.normalised)
         events: list[_Sentence] = []
+        buckets: Buckets = {}
         anchored, concrete, counters = bool(prepared.region), False, {}
         if candidates is not None:
             buckets = _bucket(prepared.sentences, *candidates)
             examined = self._examine(prepared, buckets, segmentation)
-            events = [s for s in examined if s.event.is_event]
+            everything = [*candidates[0], *candidates[1]]
+            page = anchored or _anchored(buckets, everything)
+            inward = _moves_into_xinjiang(everything)  # then only outward events count
+            events = [s for s in examined if s.event.is_event and (page or s.event.anchored)
+                      and (s.event.outward or not inward)]  # unanchored page: events naming
+            # Xinjiang
             concrete = any(s.event.concrete for s in events)
-            anchored = anchored or any(s.event.anchored for s in events) or _anchored(
-                *candidates)
+            anchored = page or any(s.event.anchored for s in events)
             counters = counter_weights(_entries([*candidates[0], *candidates[1]]))
         score = document_score((s.event.score for s in events), anchored, concrete,
                                counters.values())
         flagged = bool(events) and is_flagged(score, anchored)
-        hits = tuple(self._hit(prepared, s) for s in events) if flagged else ()
+        hits: tuple[Hit, ...] = ()
+        if flagged:
+            taken = {s.start for s in events}
+            context = self._context(prepared, buckets, segmentation, taken)
+            found = sorted([*events, *context], key=lambda s: s.start)
+            hits = tuple(self._hit(prepared, s) for s in found)
         return Detection(
             language=prepared.language,
             script=prepared.script,
@@ -170,6 +199,23 @@ class Detector:
             lexicon_version=self.lexicon.version,
             hits=hits,
         )
+
+    def _context(
+        self, prepared: Prepared, buckets: Buckets, segmentation: Segmentation, taken: set[int]
+    ) -> list[_Sentence]:
+        """A flagged page's other sentences with control, political or cadre indicators
+        (集中管理, 国语培训, 目标责任状): how the transferred are handled is evidence too."""
+        found = []
+        for i in sorted(buckets):
+            start, end = prepared.sentences[i]
+            chinese, english = buckets[i]
+            if start in taken or not any(m.entry.category in CONTEXT for m in chinese + english):
+                continue
+            matches = accept(chinese, english, segmentation, len(prepared.normalised))
+            event = context_event(matches)
+            if event is not None:
+                found.append(_Sentence(start, end, tuple(matches), event))
+        return found
 
     def _examine(
         self, prepared: Prepared, buckets: Buckets, segmentation: Segmentation
@@ -188,8 +234,12 @@ class Detector:
                 chinese = [m for m in chinese if m.start >= menu]
                 english = [m for m in english if m.start >= menu]
                 start = menu
+            reported = reported_spans(normalised, start, end)
+            if reported:  # a report's title, a claim quoted to deny it: not this page's words
+                chinese = [m for m in chinese if not _inside(m.start, reported)]
+                english = [m for m in english if not _inside(m.start, reported)]
             matches = accept(chinese, english, segmentation, len(normalised))
-            event = sentence_event(matches, figure_texts(normalised, start, end))
+            event = sentence_event(matches, figure_texts(normalised, start, end), normalised)
             if event.is_event or event.inward or event.elsewhere:
                 found.append(_Sentence(start, end, tuple(matches), event))
         return found
@@ -221,8 +271,20 @@ class Detector:
         )
 
 
-def _anchored(chinese: list[Match], english: list[Match]) -> bool:
-    """Whether the page names Xinjiang (places, companies) at least as often as other
-    provinces: a page about Sichuan that mentions Xinjiang once is not anchored by it."""
-    xinjiang, elsewhere = _mentions(chinese, english)
-    return xinjiang > 0 and xinjiang >= elsewhere
+def _anchored(buckets: Buckets, matches: list[Match]) -> bool:
+    """Whether the page is about Xinjiang: it names Xinjiang (places, companies) in its first
+    ``LEAD`` characters or in two sentences, and at least as often as other provinces (a page
+    about Sichuan or Tibet that mentions Xinjiang once or as a model is not anchored by it)."""
+    if any(m.entry.slot == "inward" for m in matches):
+        return False  # Xinjiang is where the labourers go: only an event can anchor the page
+    sentences = [i for i, (zh, en) in buckets.items() if any(is_anchor(m.entry) for m in zh + en)]
+    lead = any(is_anchor(m.entry) and m.start < LEAD for m in matches)
+    xinjiang, elsewhere = _mentions(matches)
+    return (lead or len(sentences) >= 2) and xinjiang >= elsewhere
+
+
+def _moves_into_xinjiang(matches: list[Match]) -> bool:
+    """Whether the page speaks of going into Xinjiang (赴疆, 返疆, "to Xinjiang") and names no
+    Xinjiang people (Uyghurs, southern prefectures and counties) who could be the ones moved."""
+    inward = any(m.entry.slot == "inward" for m in matches)
+    return inward and not any(is_xinjiang_people(m.entry) for m in matches)

@@ -67,12 +67,16 @@ def _noun_forms(noun: str) -> set[str]:
 
 @lru_cache(maxsize=4096)
 def expand(phrase: str, inflect: str = "") -> tuple[str, ...]:
-    """Every spelling of ``phrase``: British/American forms of each word and, with ``inflect``
-    ("verb" or "noun"), the inflections of its FIRST word (verb) or LAST word (noun)."""
+    """Every spelling of ``phrase``: British/American forms of each word, a two-word phrase
+    also hyphenated, and, with ``inflect`` ("verb" or "noun"), the inflections of its FIRST
+    word (verb) or LAST word (noun)."""
     words = phrase.split(" ")
     options: list[set[str]] = [_stems(word) for word in words]
     if inflect == "verb":
         options[0] = {form for stem in options[0] for form in _verb_forms(stem)}
     elif inflect == "noun":
         options[-1] = {form for stem in options[-1] for form in _noun_forms(stem)}
-    return tuple(sorted({" ".join(combo) for combo in itertools.product(*options)}))
+    spellings = {" ".join(combo) for combo in itertools.product(*options)}
+    if len(words) == 2:  # "labor-transfer program" is as common as "labor transfer program"
+        spellings |= {spelling.replace(" ", "-") for spelling in spellings}
+    return tuple(sorted(spellings))

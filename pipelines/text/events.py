@@ -9,20 +9,31 @@ the sentence names Uyghurs or other Xinjiang people as the ones moved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipelines.text.flag import Entry, Match
 from pipelines.text.lexicon import COMPANY, COMPOUND_FAMILIES, COUNTER, ELSEWHERE, PLACE
-from pipelines.text.score import event_score
+from pipelines.text.score import CONTROL, event_score
 
+CONTEXT = frozenset(("control", "political", "cadre"))  # families quoted beside an event
 STRONG_MOVE = 2.0  # a move term at least this heavy needs no concrete slot besides who
+COUNTED_MOVE = 1.5  # from this weight a head count says who moved (吸纳就业700多人); 就业 alone not
 SPECIFIC_PLACE = 0.6  # Xinjiang places at least this heavy are specific origins (not 新疆 itself)
 ETHNONYMS = frozenset(("维吾尔族", "uyghur", "维吾尔族群众"))
 # terms that exist only in Xinjiang: they anchor a page as a place does
-XINJIANG_ONLY = frozenset(("职业技能教育培训中心", "教培中心", "访惠聚", "喀什和田两地三年10万人就业计划",
-                           "vocational skills education and training center"))
+XINJIANG_ONLY = frozenset((
+    "职业技能教育培训中心", "教培中心", "访惠聚", "喀什和田两地三年10万人就业计划", "再教育营",
+    "vocational skills education and training center", "re-education camp"))
+COTTON = frozenset(("拾花工", "棉田", "cotton pickers", "cotton field"))  # seasonal picking
+LOCATIVE = re.compile(r"(?:[在于到赴往至]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
+LOCATIVE_WINDOW = 12
+OUTWARD = frozenset(("疆外", "内地", "外省", "other provinces", "内地就业", "转移内地"))
 CONCRETE = ("destination", "organiser", "figure", "programme")
+# families that fill a second slot besides the move: 有组织转移 names an organiser, 转移内地 a
+# destination
+ALSO_FILLS = {"organised_transfer": "organiser", "channel": "destination"}
 SLOT_ORDER = ("who", "move", "origin", "destination", "organiser", "figure", "control",
               "programme")
 
@@ -37,6 +48,7 @@ class Event:
     anchored: bool  # names a Xinjiang place, XPCC, Uyghurs or a lexicon company
     inward: bool = False  # movement into Xinjiang (not evidence)
     elsewhere: bool = False  # people of another province moved (not evidence)
+    outward: bool = False  # out of Xinjiang, or Xinjiang people named as the ones moved
 
     @property
     def is_event(self) -> bool:
@@ -52,11 +64,20 @@ def _slot_values(entries: Sequence[Entry], figures: Sequence[str]) -> dict[str, 
             values = found.setdefault(entry.slot, [])
             if entry.canonical not in values:
                 values.append(entry.canonical)
+        if entry.canonical in ETHNONYMS:
+            found.setdefault("who", []).append(entry.canonical)  # Uyghurs are the ones moved
+        if entry.category in ALSO_FILLS:
+            found.setdefault(ALSO_FILLS[entry.category], []).append(entry.canonical)
         if entry.category == "camp_to_work" and entry.slot == "who":
             found.setdefault("move", []).append(entry.canonical)  # trainees placed into work
     if figures:
         found["figure"] = list(dict.fromkeys(figures))
     return {slot: found[slot] for slot in SLOT_ORDER if slot in found}
+
+
+def _move_weights(entries: Sequence[Entry]) -> list[float]:
+    """The weights of the move terms among ``entries``."""
+    return [e.weight for e in entries if e.slot == "move"]
 
 
 def _move_strength(entries: Sequence[Entry]) -> tuple[bool, bool]:
@@ -67,36 +88,90 @@ def _move_strength(entries: Sequence[Entry]) -> tuple[bool, bool]:
     return compound, strong
 
 
-def _from_elsewhere(matches: Sequence[Match]) -> bool:
-    """Whether another province stands before the first move (湖南省…组织劳务输出: people of
-    that province are moved) in a sentence that names nothing of Xinjiang."""
-    moves = [m.start for m in matches if m.entry.slot == "move"]
-    first = min(moves, default=0)
-    return any(m.entry.category == ELSEWHERE and m.start < first for m in matches) and not any(
-        is_anchor(m.entry) for m in matches)
+def _first_move(matches: Sequence[Match]) -> int:
+    """Where the sentence's first move starts."""
+    return min((m.start for m in matches if m.entry.slot == "move"), default=0)
 
 
-def sentence_event(matches: Sequence[Match], figures: Sequence[str]) -> Event:
-    """The event (or non-event) of one sentence's accepted matches and figures."""
+def _xinjiang_people(matches: Sequence[Match], text: str) -> bool:
+    """Whether the sentence says the ones moved are Xinjiang people: Uyghurs, or a southern
+    place that is not where someone goes (和田县…群众到天津企业就业; not 赴新疆阿克苏采棉)."""
+    return any(m.entry.canonical in ETHNONYMS for m in matches) or any(
+        is_xinjiang_people(m.entry) and not _located(text, m.start) for m in matches)
+
+
+def _outward(matches: Sequence[Match], text: str) -> bool:
+    """Whether the move leads out of Xinjiang or moves Xinjiang people (疆外, 内地, another
+    province after the move): such an event stands on a page that also speaks of inward
+    migration."""
+    first = _first_move(matches)
+    return _xinjiang_people(matches, text) or any(
+        m.entry.canonical in OUTWARD or (m.entry.category == ELSEWHERE and m.start > first)
+        for m in matches)
+
+
+def _located(text: str, start: int) -> bool:
+    """Whether a place at ``start`` is where something is or goes (在浙江, "in Anhui", 到天津)
+    rather than where people come from."""
+    return bool(LOCATIVE.search(text[max(0, start - LOCATIVE_WINDOW) : start]))
+
+
+def _from_elsewhere(matches: Sequence[Match], text: str) -> bool:
+    """Whether people of another province are the ones moved: the province stands before the
+    first move, not as a location (湖南省…组织劳务输出; 青海…向新疆…输送), or the sentence is
+    about seasonal cotton picking and names another province."""
+    first = _first_move(matches)
+    elsewhere = [m for m in matches if m.entry.category == ELSEWHERE]
+    if any(m.start < first and not _located(text, m.start) for m in elsewhere):
+        return True
+    return bool(elsewhere) and any(m.entry.canonical in COTTON for m in matches)
+
+
+def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str = "") -> Event:
+    """The event (or non-event) of one sentence's accepted matches and figures (``text``: the
+    folded text the match offsets point into)."""
     entries = [match.entry for match in matches]
     slots = _slot_values(entries, figures)
     places = [e for e in entries if e.category == PLACE]
-    specific = any(e.weight >= SPECIFIC_PLACE for e in places if e.slot == "origin") or any(
-        e.slot == "origin" and e.category != PLACE for e in entries)
+    specific = any(e.weight >= SPECIFIC_PLACE for e in places if e.slot == "origin")
     anchored = bool(places) or any(is_anchor(e) for e in entries)
-    concrete = specific or any(slot in slots for slot in CONCRETE)
+    disputed = any(e.category == COUNTER for e in entries)  # said to be a lie, a smear
+    concrete = not disputed and (specific or any(slot in slots for slot in CONCRETE))
     packed = tuple((slot, tuple(values)) for slot, values in slots.items())
     compound, strong = _move_strength(entries)
-    who = "who" in slots or compound or (strong and "figure" in slots)
+    implied = strong and "destination" in slots and "organiser" in slots  # 政府将她转移至工厂
+    counted = "figure" in slots and max(_move_weights(entries), default=0) >= COUNTED_MOVE
+    who = "who" in slots or compound or implied or counted
     if "move" not in slots or not who or not (strong or concrete):
         return Event(packed, 0.0, concrete, anchored)
-    inward = any(e.slot == "inward" for e in entries) and not any(
-        e.canonical in ETHNONYMS for e in entries)
+    people = _xinjiang_people(matches, text)
+    inward = any(e.slot == "inward" for e in entries) and not people
+    if not inward and not people and _from_elsewhere(matches, text):
+        return Event(packed, 0.0, concrete, anchored, elsewhere=True)
     if inward:
         return Event(packed, 0.0, concrete, anchored, inward=True)
-    if _from_elsewhere(matches):
-        return Event(packed, 0.0, concrete, anchored, elsewhere=True)
-    return Event(packed, event_score(slots, specific), concrete, anchored)
+    return Event(packed, event_score(slots, specific), concrete, anchored,
+                 outward=_outward(matches, text))
+
+
+def context_event(matches: Sequence[Match]) -> Event | None:
+    """A non-event sentence's control, political or cadre indicators, as a context hit
+    (None when it has none): scored ``CONTROL`` and never counted in the document score."""
+    terms = [m.entry.canonical for m in matches if m.entry.category in CONTEXT]
+    if not terms:
+        return None
+    anchored = any(is_anchor(m.entry) for m in matches)
+    return Event((("control", tuple(dict.fromkeys(terms))),), CONTROL, False, anchored)
+
+
+def is_xinjiang_people(entry: Entry) -> bool:
+    """Whether an entry names Xinjiang people who can be the ones moved: Uyghurs, a southern
+    prefecture or county, a Xinjiang-only institution (not Urumqi or the XPCC, where labourers
+    from other provinces go)."""
+    if entry.canonical in ETHNONYMS or entry.canonical in XINJIANG_ONLY:
+        return True
+    return entry.category == PLACE and entry.weight >= SPECIFIC_PLACE and entry.canonical not in (
+        "兵团", "xpcc")
 
 
 def is_anchor(entry: Entry) -> bool:

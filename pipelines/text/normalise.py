@@ -157,6 +157,11 @@ def is_folded(text: str) -> bool:
             and text.lower() == text)
 
 
+# Misspellings reposts spread (新彊 for 新疆, 維吾尒 for 维吾尔): folded to the right character
+MISSPELLINGS = str.maketrans({"彊": "疆", "尒": "尔"})
+
+
 def fold_for_matching(text: str) -> str:
     """Width-folded, simplified, lower-cased text of the same length as ``text``."""
-    return lower_preserving(to_simplified(fold_width(text)))
+    folded = lower_preserving(to_simplified(fold_width(text)))
+    return folded.translate(MISSPELLINGS) if "彊" in folded or "尒" in folded else folded

@@ -160,3 +160,28 @@ def navigation_end(sentence: str) -> int:
     if len(separators) < NAV_MIN_ITEMS - 1:
         return 0
     return separators[-1].end()
+
+
+CLAIM_MARKERS = ("所谓", "声称", "诬称", "编造", "污蔑", "指责", "炮制", "捏造", "宣称",
+                 "so-called", "claimed", "claims that", "alleged", "allegedly")
+CLAIM_WINDOW = 8  # chars before an opening quote in which a claim marker makes it a claim
+_TITLE_OR_QUOTE = re.compile("[《“「『\"]")
+_CLOSE = {"《": "》", "“": "”", "「": "」", "『": "』", '"': '"'}
+
+
+def reported_spans(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of [start, end) of a folded text that are not the text's own statement: titles
+    of works (《…》) and quotes right after a claim word (所谓“…”, 声称「…」, so-called "…")."""
+    spans: list[tuple[int, int]] = []
+    at = start
+    while (found := _TITLE_OR_QUOTE.search(folded, at, end)) is not None:
+        opener = found.group()
+        close = folded.find(_CLOSE[opener], found.end(), min(end, found.end() + MAX_QUOTE_SPAN))
+        if close < 0:
+            at = found.end()
+            continue
+        before = folded[max(start, found.start() - CLAIM_WINDOW) : found.start()]
+        if opener == "《" or any(marker in before for marker in CLAIM_MARKERS):
+            spans.append((found.start(), close + 1))
+        at = close + 1
+    return spans

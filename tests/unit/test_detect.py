@@ -3,7 +3,7 @@
 import pytest
 
 from pipelines.text.detect import Detector
-from pipelines.text.score import THRESHOLD
+from pipelines.text.score import THRESHOLD, UNANCHORED_FACTOR
 from pipelines.text.types import Detection
 
 
@@ -23,7 +23,8 @@ def _detect(detector: Detector, text: str) -> Detection:
 def test_organised_transfer_from_hotan_is_flagged(detector: Detector) -> None:
     text = "本报讯。和田地区有组织转移农村富余劳动力1200人到内地就业。天气晴。"
     detection = _detect(detector, text)
-    assert detection.flagged and detection.score == 11.287  # (3.5 + 3/2 + 1.5/4) * (1 + 0.6 + 0.5)
+    # core 2 + origin 和田 1 + destination 内地 1 + organiser (有组织) 1 + figure 1
+    assert detection.flagged and detection.score == 6.0
     assert (detection.language, detection.script) == ("zh", "hans")
     (hit,) = detection.hits
     assert (hit.start, hit.end) == (4, 31)
@@ -31,7 +32,10 @@ def test_organised_transfer_from_hotan_is_flagged(detector: Detector) -> None:
     assert hit.terms == ("和田", "有组织转移", "农村富余劳动力", "内地就业")
     assert hit.categories == ("channel", "figure", "organised_transfer", "place", "surplus_labour")
     assert hit.companies == ()
-    assert hit.score == 11.287
+    assert hit.score == 6.0
+    assert hit.slot_dict() == {
+        "who": ["农村富余劳动力"], "move": ["有组织转移", "内地就业"], "origin": ["和田"],
+        "destination": ["内地就业"], "organiser": ["有组织转移"], "figure": ["1200人"]}
 
 
 def test_traditional_script_is_flagged_with_original_text(detector: Detector) -> None:
@@ -52,8 +56,11 @@ def test_english_state_media_sentence_is_flagged(detector: Detector) -> None:
     assert detection.flagged and detection.language == "en" and detection.script == "latin"
     (hit,) = detection.hits
     assert hit.start == 15 and hit.end == len(text)
-    assert hit.terms == ("surplus labor", "hotan", "transferred for employment")
-    assert hit.categories == ("figure", "place", "surplus_labour", "transfer")
+    assert hit.terms == (
+        "surplus labor", "hotan", "transferred for employment", "factory", "other provinces")
+    assert hit.categories == (
+        "destination", "figure", "place", "surplus_labour", "transfer")
+    assert dict(hit.slots)["figure"] == ("1,200 surplus laborers",)
 
 
 def test_company_csr_paragraph_is_flagged(detector: Detector) -> None:
@@ -64,9 +71,9 @@ def test_company_csr_paragraph_is_flagged(detector: Detector) -> None:
     detection = _detect(detector, text)
     assert detection.flagged
     first, second = detection.hits
-    assert first.terms == ("南疆", "转移就业人员")
-    assert second.terms == ("集中管理", "国语培训")
-    assert second.categories == ("control", "political")
+    assert first.terms == ("公司", "接收", "南疆", "转移就业人员")
+    assert second.terms == ("公司", "集中管理", "国语培训")  # context: how they are handled
+    assert second.slot_dict() == {"control": ["集中管理", "国语培训"]}
     assert (second.start, second.end) == (27, 47)
 
 
@@ -104,11 +111,18 @@ def test_traps_are_not_flagged(detector: Detector, text: str) -> None:
     assert detection.score < THRESHOLD
 
 
-def test_sichuan_score_is_damped_but_reported(detector: Detector) -> None:
+def test_people_of_another_province_are_no_event(detector: Detector) -> None:
     text = "四川省有组织转移农村富余劳动力50万人。"
     detection = _detect(detector, text)
-    assert detection.score == 1.875  # (3.5 + 3.0 / 2) * (1 + 0.5 figure) * 0.25 elsewhere
-    assert not detection.flagged and detection.hits == ()
+    assert detection.score == 0.0 and not detection.flagged and detection.hits == ()
+
+
+def test_unanchored_page_is_scored_but_never_flagged(detector: Detector) -> None:
+    text = "我县今年有组织转移农村富余劳动力1200人到内地企业就业。"
+    detection = _detect(detector, text)
+    assert not detection.flagged and detection.score == 6.0 * UNANCHORED_FACTOR
+    anchored = detector.detect(text, region="和田地区")  # a Hotan county portal's notice
+    assert anchored.flagged and anchored.score == 6.0
 
 
 def test_language_hint_and_empty_text(detector: Detector) -> None:
@@ -125,7 +139,8 @@ def test_language_hint_and_empty_text(detector: Detector) -> None:
 def test_stages_compose(detector: Detector) -> None:
     text = "第一句无关。喀什地区有组织转移富余劳动力2000人。"
     prepared = detector.prepare(text)
-    assert prepared.normalised == text and prepared.sentences == ((0, 6), (6, 26))
+    assert prepared.normalised == text and prepared.compacted.text == text
+    assert prepared.sentences == ((0, 6), (6, 26))
     segmentation = detector.segment(prepared)
     detection = detector.flag(prepared, segmentation)
     assert detection == detector.detect(text)

@@ -6,16 +6,12 @@ from pipelines.text.flag import Entry, Match, Matcher, find_figures, keep_longes
 from pipelines.text.lexicon import load_lexicon
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.score import (
-    ELSEWHERE,
-    ELSEWHERE_DAMPING,
+    CORE,
     THRESHOLD,
-    UNPLACED,
-    UNPLACED_DAMPING,
-    XINJIANG,
-    SentenceEvidence,
+    UNANCHORED_FACTOR,
     document_score,
+    event_score,
     is_flagged,
-    sentence_score,
 )
 from pipelines.text.segment import Segmentation, Segmenter
 
@@ -74,8 +70,9 @@ def test_english_word_boundaries(matcher: Matcher, segmenter: Segmenter) -> None
     ]
 
 
-def test_counter_terms(matcher: Matcher, segmenter: Segmenter) -> None:
-    assert _found(matcher, segmenter, "电解铝产能转移") == [(0, 7, "产能转移", "counter")]
+def test_trap_and_counter_terms(matcher: Matcher, segmenter: Segmenter) -> None:
+    assert _found(matcher, segmenter, "电解铝产能转移") == [(3, 7, "产能转移", "trap")]
+    assert _found(matcher, segmenter, "中央财政转移支付") == [(4, 8, "转移支付", "trap")]
     assert _found(matcher, segmenter, "所谓“强迫劳动”") == [(0, 8, "所谓强迫劳动", "counter")]
 
 
@@ -102,29 +99,20 @@ def test_keep_longest() -> None:
     assert keep_longest([short, other, long_], 10) == [long_, other]
 
 
-def test_sentence_score_arithmetic() -> None:
-    lone = SentenceEvidence(labour=(("transfer", 3.0),))
-    assert sentence_score(lone) == 3.0
-    boosted = SentenceEvidence(
-        labour=(("organised_transfer", 3.5), ("surplus_labour", 3.0), ("control", 1.5)),
-        place_weight=0.6,
-        company=True,
-        company_tied=True,
-        figure=True,
-    )
-    # (3.5 + 3.0/2 + 1.5/4) * (1 + 0.6 + 0.4 + 0.5 + 0.4) = 5.375 * 2.9
-    assert sentence_score(boosted) == 15.588
-    no_transfer = SentenceEvidence(labour=(("control", 1.5),), place_weight=0.6, figure=True)
-    assert sentence_score(no_transfer) == 1.5
-    trap = SentenceEvidence(labour=(("dispatch", 2.0),), counter_weights=(-3.0,))
-    assert sentence_score(trap) == 0.0
+def test_event_score_arithmetic() -> None:
+    assert event_score([], specific_origin=False) == CORE
+    assert event_score(["who", "move", "origin"], specific_origin=False) == CORE + 0.5
+    assert event_score(["who", "move", "origin"], specific_origin=True) == CORE + 1.0
+    every = ["origin", "destination", "organiser", "figure", "programme", "control"]
+    assert event_score(every, specific_origin=True) == CORE + 1 + 1 + 1 + 1 + 0.5 + 0.5
 
 
 def test_document_score_and_threshold() -> None:
-    assert document_score([4.0, 2.0, 2.0], XINJIANG) == 5.5
-    assert document_score([4.0, 2.0, 2.0], UNPLACED) == round(5.5 * UNPLACED_DAMPING, 3) == 4.675
-    assert document_score([4.0, 2.0, 2.0], ELSEWHERE) == 5.5 * ELSEWHERE_DAMPING
-    assert document_score([4.0, 2.0, 2.0], XINJIANG, [-2.5, -2.0]) == 3.25  # 5.5 - 4.5 / 2
-    assert document_score([1.0], XINJIANG, [-4.0]) == 0.0
-    assert document_score([], XINJIANG) == 0.0
+    assert document_score([4.0, 2.0, 2.0], True, True, []) == 5.5
+    assert document_score([4.0, 2.0, 2.0], False, True, []) == 5.5 * UNANCHORED_FACTOR
+    # rebuttal words count only where no event is concrete
+    assert document_score([4.0], True, True, [-2.5, -2.0]) == 4.0
+    assert document_score([4.0], True, False, [-2.5, -2.0]) == 0.0
+    assert document_score([], True, False, []) == 0.0
     assert is_flagged(THRESHOLD) and not is_flagged(THRESHOLD - 0.001)
+    assert not is_flagged(THRESHOLD * 2, anchored=False)
