@@ -1,8 +1,9 @@
 """The desk's Starlette app: search, document pages, archived copies, reviews and exports.
 
 Pages read through a read-only SQLite connection (WAL: a crawl writing at the same time never
-blocks them); only a review opens a write transaction. Every crawled string reaches the page
-through Jinja's autoescaping, and the page policy (web.security) forbids inline scripts anyway.
+blocks them); only a review or a missed-evidence mark opens a write transaction. Every crawled
+string reaches the page through Jinja's autoescaping, and the page policy (web.security) forbids
+inline scripts anyway.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -28,6 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope, sqlite_path
+from db.missed import mark_document, mark_history
 from db.queries import (
     HitFilter,
     HitView,
@@ -43,7 +47,14 @@ from db.review import ReviewError, add_review, history
 from db.search import SearchFilter, highlight, search, sync_index, term_needles
 from evidence.cite import full_citation
 from web import params
-from web.security import ARCHIVE_POLICY, SecurityHeaders, safe_next, same_origin
+from web.security import (
+    ARCHIVE_POLICY,
+    SecurityHeaders,
+    new_form_token,
+    safe_next,
+    same_origin,
+    token_ok,
+)
 
 HERE = Path(__file__).resolve().parent
 EXPORT_LIMIT = 1_000_000
@@ -71,6 +82,7 @@ class Desk:
             self.writer.execution_options(postgresql_readonly=True)
         self.raw = RawStore(data_dir_for(url))
         self.reviewer = reviewer
+        self.form_token = new_form_token()
         self.templates = _templates()
 
     @contextmanager
@@ -82,7 +94,8 @@ class Desk:
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         """Render a template with the helpers every page uses."""
         context.setdefault("q", "")
-        context.update(request=request, p=params, reviewer=self._reviewer(request))
+        context.update(request=request, p=params, reviewer=self._reviewer(request),
+                       csrf=self.form_token)
         return HTMLResponse(self.templates.get_template(name).render(context), status_code=status)
 
     def _reviewer(self, request: Request) -> str:
@@ -97,7 +110,7 @@ class Desk:
 def _templates() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
-    env.globals.update(label=params.label)
+    env.globals.update(label=params.label, missed_categories=params.MISSED_CATEGORIES)
     return env
 
 
@@ -160,13 +173,15 @@ def document_page(request: Request) -> Response:
         body = version_text(session, chosen)
         reviews = {hit.id: history(session, hit.id) for hit in hits}
         cites = {hit.id: citation(session, hit) for hit in hits}
+        marks = mark_history(session, detail.id)
     from db.search import highlight_words
 
     needles = highlight_words(q) if q.strip() else []
     version = next(v for v in detail.versions if v.id == chosen)
     return desk.render(request, "document.html", doc=detail, version=version, hits=hits,
                        blocks=text_blocks(body, hits, needles), reviews=reviews, q=q,
-                       mark=_mark_hit, needles=needles, cites=cites,
+                       mark=_mark_hit, needles=needles, cites=cites, marks=marks,
+                       newest=detail.versions[-1],
                        here=str(request.url.path) + (f"?{request.url.query}"
                                                      if request.url.query else ""))
 
@@ -193,32 +208,68 @@ def archived_copy(request: Request) -> Response:
     return Response(desk.raw.read(copy.sha256), media_type=media, headers=headers)
 
 
-async def review(request: Request) -> Response:
-    """Record a review from a form, then go back to the page it came from."""
+async def _trusted_form(request: Request) -> FormData:
+    """The posted form, when it comes from this desk's own pages (origin and form token)."""
     desk: Desk = request.app.state.desk
     if not same_origin(request.headers.get("origin"), request.headers.get("host")):
         raise HTTPException(403, "reviews are accepted from this desk's own pages only")
     form = await request.form()
-    hit_id = str(form.get("hit_id", ""))
-    reviewer = str(form.get("reviewer", "")).strip() or desk.reviewer
-    if not hit_id.isdigit():
-        raise HTTPException(400, "missing hit id")
-    from starlette.concurrency import run_in_threadpool
+    if not token_ok(desk.form_token, str(form.get("csrf", ""))):
+        raise HTTPException(403, "reviews are accepted from this desk's own pages only "
+                                 "(the form is missing its token, or is older than the "
+                                 "server: reload the page and try again)")
+    return form
 
-    try:
-        await run_in_threadpool(_save_review, desk, int(hit_id), str(form.get("status", "")),
-                                reviewer, str(form.get("note", "")))
-    except ReviewError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    target = safe_next(str(form.get("next", "")), "/") + f"#hit-{hit_id}"
+
+def _back(form: FormData, default: str, anchor: str, reviewer: str) -> Response:
+    """Go back to the page the form came from, remembering the reviewer's name."""
+    target = safe_next(str(form.get("next", "")), default) + anchor
     response = RedirectResponse(target, status_code=303)
     response.set_cookie("reviewer", reviewer[:100], samesite="strict", httponly=True)
     return response
 
 
+async def review(request: Request) -> Response:
+    """Record a review from a form, then go back to the page it came from."""
+    desk: Desk = request.app.state.desk
+    form = await _trusted_form(request)
+    hit_id = str(form.get("hit_id", ""))
+    reviewer = str(form.get("reviewer", "")).strip() or desk.reviewer
+    if not hit_id.isdigit():
+        raise HTTPException(400, "missing hit id")
+    try:
+        await run_in_threadpool(_save_review, desk, int(hit_id), str(form.get("status", "")),
+                                reviewer, str(form.get("note", "")))
+    except ReviewError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return _back(form, "/", f"#hit-{hit_id}", reviewer)
+
+
 def _save_review(desk: Desk, hit_id: int, status: str, reviewer: str, note: str) -> None:
     with session_scope(desk.writer) as session:
         add_review(session, hit_id, status, reviewer, note)
+
+
+async def missed(request: Request) -> Response:
+    """Mark an unflagged document as missed evidence (or withdraw the mark), then go back."""
+    desk: Desk = request.app.state.desk
+    form = await _trusted_form(request)
+    document_id = str(form.get("document_id", ""))
+    reviewer = str(form.get("reviewer", "")).strip() or desk.reviewer
+    if not document_id.isdigit():
+        raise HTTPException(400, "missing document id")
+    fields = {k: str(form.get(k, "")) for k in ("status", "note", "category")}
+    try:
+        await run_in_threadpool(_save_mark, desk, int(document_id), reviewer, fields)
+    except ReviewError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return _back(form, f"/doc/{document_id}", "#missed", reviewer)
+
+
+def _save_mark(desk: Desk, document_id: int, reviewer: str, fields: dict[str, str]) -> None:
+    with session_scope(desk.writer) as session:
+        mark_document(session, document_id, fields["status"], reviewer, fields["note"],
+                      fields["category"] or None)
 
 
 def export(request: Request) -> Response:
@@ -277,6 +328,7 @@ def create_app(db: str | None, reviewer: str) -> Starlette:
         Route("/doc/{document_id:int}", document_page),
         Route("/archive/{version_id:int}", archived_copy),
         Route("/review", review, methods=["POST"]),
+        Route("/missed", missed, methods=["POST"]),
         Route("/export.{fmt:str}", export),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

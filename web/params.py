@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from db.search import FACETS, SORTS, SearchFilter
+from pipelines.text.lexicon import LABOUR_CATEGORIES
 
 PAGE_SIZE = 20
 KEYS = ("q", *FACETS, "from", "to", "sort")
@@ -20,7 +21,12 @@ CATEGORY_LABELS = {
     "camp_to_work": "Camp to work", "control": "Control", "political": "Political",
     "cadre": "Cadre mobilisation", "soft": "Softer wording", "place": "Place",
     "company": "Company", "figure": "Figure", "counter": "Counter-indicator",
+    "who": "Who is moved", "move": "Movement", "destination": "Destination",
+    "organiser": "Organiser", "programme": "Programme", "inward": "Into Xinjiang",
+    "trap": "Trap", "elsewhere": "Elsewhere in China",
 }
+# what an analyst may say a missed document is evidence of (optional): the lexicon's families
+MISSED_CATEGORIES = LABOUR_CATEGORIES
 REVIEW_LABELS = {"confirmed": "Confirmed", "rejected": "Rejected",
                  "needs_translation": "Needs translation", "unreviewed": "Not reviewed"}
 FACET_TITLES = {"kind": "Source kind", "source": "Source", "category": "Category",

@@ -1,7 +1,15 @@
-"""Response headers that keep crawled content inert, and the same-origin check for reviews."""
+"""Response headers that keep crawled content inert; the same-origin and token checks of the
+desk's forms (reviews, missed evidence).
+
+Every form the desk renders carries the server's form token (``csrf``, random per server
+process); a POST without it, or from another origin, is refused. A page opened before the server
+restarted must be reloaded to get the new token.
+"""
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,6 +72,16 @@ def same_origin(origin: str | None, host: str | None) -> bool:
     if not origin:
         return True
     return bool(host) and urlsplit(origin).netloc == host
+
+
+def new_form_token() -> str:
+    """A random token the desk's forms carry (one per server process)."""
+    return secrets.token_urlsafe(32)
+
+
+def token_ok(expected: str, given: str | None) -> bool:
+    """Whether a form carried the server's token (compared in constant time)."""
+    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
 
 
 def safe_next(value: str | None, default: str = "/") -> str:

@@ -47,9 +47,10 @@ def test_desk_searches_reviews_and_exports_on_postgresql(pg_url: str) -> None:
     page = client.get(f"/doc/{document.group(1)}")
     assert page.status_code == 200 and "和田地区今年有组织转移农村富余劳动力1200人。" in page.text
     hit_id = int(re.findall(r'name="hit_id" value="(\d+)"', page.text)[0])
+    token = re.findall(r'name="csrf" value="([^"]+)"', page.text)[0]
 
     reviewed = client.post("/review", data={"hit_id": str(hit_id), "status": "confirmed",
-                                            "note": "PG", "next": "/"},
+                                            "note": "PG", "next": "/", "csrf": token},
                            headers={"origin": "http://127.0.0.1:8750"}, follow_redirects=False)
     assert reviewed.status_code == 303
     engine = open_database(pg_url, create=False)

@@ -1,4 +1,5 @@
-"""The desk in a real headless Chromium: search, facet, document, citation, review, hostile pages.
+"""The desk in a real headless Chromium: search, facet, document, citation, review, hostile pages,
+missed evidence.
 
 Screenshots go to tests/web/screenshots/ (git-ignored) so a person can look at what the test saw.
 """
@@ -18,11 +19,13 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 
 from db.engine import open_database, session_scope
-from db.models import Review
+from db.measure import review_measures
+from db.models import DocumentReview, Review
+from tests.review_db import Page, ids, store_pages
 from tests.web.conftest import HOSTILE_TITLE, Beacon, Served, copy_db, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -186,3 +189,46 @@ def test_sql_metacharacters(desk: Served, browser: WebDriver) -> None:
     shot(browser, "11-sql-metacharacters")
     search_for(browser, desk.url, '"南疆')
     assert browser.find_element(By.ID, "total").text == "9 documents"
+
+
+def test_mark_missed_evidence(desk: Served, browser: WebDriver) -> None:
+    """An unflagged document found by search is marked as missed evidence, then withdrawn."""
+    store_pages(str(desk.db), (UNFLAGGED,))
+    doc_id = ids(str(desk.db))[0][UNFLAGGED.name]
+    browser.get(f"{desk.url}/doc/{doc_id}")
+    WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.ID, "mark-missed")))
+    assert not browser.find_elements(By.CSS_SELECTOR, ".hits .hit")
+    browser.find_element(By.ID, "mark-missed").click()  # the note is required: nothing sent
+    assert not browser.find_elements(By.ID, "missed-state") and missed_marks(desk) == []
+    browser.find_element(By.ID, "missed-note").send_keys("第二句：组织赴疆外务工")
+    Select(browser.find_element(By.ID, "missed-category")).select_by_value("organised_transfer")
+    shot(browser, "12-missed-evidence-form")
+    browser.find_element(By.ID, "mark-missed").click()
+    WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.ID, "missed-state")))
+    assert browser.current_url.endswith(f"/doc/{doc_id}#missed")
+    state = browser.find_element(By.ID, "missed-state").text
+    assert state.startswith("Marked as missed evidence by Analyst A") and "组织赴疆外务工" in state
+    assert missed_marks(desk) == [(doc_id, "missed", "organised_transfer", "第二句：组织赴疆外务工",
+                            "Analyst A")]
+    engine = open_database(str(desk.db), create=False)
+    with session_scope(engine) as session:
+        assert review_measures(session).overall.missed == 1
+    engine.dispose()
+    shot(browser, "13-missed-evidence-marked")
+    browser.find_element(By.ID, "withdraw-missed").click()
+    WebDriverWait(browser, 10).until(
+        lambda d: "withdrawn" in d.find_element(By.ID, "missed-state").text)
+    assert [m[1] for m in missed_marks(desk)] == ["missed", "not_missed"]
+    shot(browser, "14-missed-evidence-withdrawn")
+
+
+UNFLAGGED = Page("missed-test", "news", ("示范乡召开会议。", "会上安排村民组织赴外省工厂务工。"))
+
+
+def missed_marks(desk: Served) -> list[tuple[int, str, str | None, str, str]]:
+    engine = open_database(str(desk.db), create=False)
+    with session_scope(engine) as session:
+        rows = [(r.document_id, r.status, r.category, r.note, r.reviewer)
+                for r in session.scalars(select(DocumentReview).order_by(DocumentReview.id))]
+    engine.dispose()
+    return rows

@@ -36,9 +36,11 @@ def test_ui_answers_during_a_crawl(tmp_path: Path) -> None:
                     statuses.append(response.status_code)
                     bodies.append(response.text)
                 found = re.search(r'id="confirm-(\d+)"', bodies[-4])
-                if not reviewed and found:
+                token = re.search(r'name="csrf" value="([^"]+)"', bodies[-4])
+                if not reviewed and found and token:
                     response = client.post("/review", data={
-                        "hit_id": found[1], "status": "confirmed", "next": "/"})
+                        "hit_id": found[1], "status": "confirmed", "next": "/",
+                        "csrf": token[1]})
                     statuses.append(response.status_code)
                     reviewed = response.status_code == 200  # after the 303 redirect
             _, errors = crawl.communicate(timeout=MAX_SECONDS)
