@@ -25,6 +25,7 @@ class CaptureItem:
     error: str | None = None
     publisher: str | None = None
     source_language: str | None = None
+    region: str | None = None  # the source's declared Xinjiang region (an anchor)
     encoding_override: str | None = None
     selectors: dict[str, str] = field(default_factory=dict)
     # provenance: how it was fetched (request headers as sent, minus credentials)

@@ -271,15 +271,17 @@ def _current_row(session: Session, version: Version, text: TextRecord) -> Versio
 
 
 def reprocess_version(session: Session, raw: RawStore, version_id: int, detector: Detector,
-                      settings: ExtractSettings, run_id: int, reextract_all: bool = False
-                      ) -> Outcome:
+                      settings: ExtractSettings, run_id: int, reextract_all: bool = False,
+                      regions: Mapping[str, str] | None = None) -> Outcome:
     """Re-extract (when its text is from another extractor, or ``reextract_all``) and
-    re-detect one stored version (the caller commits)."""
+    re-detect one stored version (the caller commits); ``regions``: sources' declared Xinjiang
+    regions by slug (crawler.sources.source_regions)."""
     version = session.get(Version, version_id)
     text = current_text(session, version_id) if version is not None else None
     if version is None or text is None:
         return Outcome(version_id, note="version not found")
     outcome, confirmed, extracted = Outcome(version_id), text.extractor_version, None
+    region = (regions or {}).get(version.document.source.slug) if regions else None
     if reextract_all or text.extractor_version != running_extractor_version():
         extracted, why = reextract(raw, version, settings)
         outcome.note, outcome.reextracted = why or None, extracted is not None
@@ -287,10 +289,10 @@ def reprocess_version(session: Session, raw: RawStore, version_id: int, detector
     current = _current_row(session, version, text)
     if extracted is not None and _reading(extracted) != _reading(current):
         outcome.extraction_changed, outcome.text_changed = True, extracted.text != text.text
-        detection = detector.detect(extracted.text)
+        detection = detector.detect(extracted.text, region=region)
         text = store_extraction(session, version, extracted, detection, run_id)
     else:
-        detection = detector.detect(text.text, text.language)
+        detection = detector.detect(text.text, text.language, region=region)
     return apply_detection(session, version, detection, run_id, outcome, text, confirmed)
 
 

@@ -374,9 +374,14 @@ def _reprocess_loop(engine: Any, raw: Any, todo: list[int], detector: Any, run_i
                     out: Console, everything: bool = False) -> tuple[dict[str, int], str]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from crawler.sources import SourceError, source_regions
     from db import reprocess as rp
 
     settings = _extract_settings(engine)
+    try:
+        regions = source_regions()
+    except SourceError:  # a broken source file must not stop reprocessing; it is reported
+        regions = {}  # by `evidence sources`
     totals = dict.fromkeys(REPROCESS_COUNTERS, 0)
     columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
@@ -386,7 +391,7 @@ def _reprocess_loop(engine: Any, raw: Any, todo: list[int], detector: Any, run_i
             for version_id in todo:
                 with session_scope(engine) as session:
                     got = rp.reprocess_version(session, raw, version_id, detector, settings,
-                                               run_id, everything)
+                                               run_id, everything, regions)
                 _add(totals, got)
                 if got.note:
                     out.print(f"version {version_id}: not extracted again: {escape(got.note)}")

@@ -89,6 +89,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                        help="run extraction and detection on local files (no database)")
     p.add_argument("files", nargs="+", help=".txt, .html, .pdf or Word (.docx, .doc, .wps) files")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--region", help="the Xinjiang prefecture or county the files come from "
+                                    "(a county portal's notices that say only 我县), e.g. 和田地区")
     p.set_defaults(func=detect)
 
 
@@ -353,8 +355,11 @@ def export(args: argparse.Namespace) -> int:
 def detect(args: argparse.Namespace) -> int:
     """Run extraction and detection on local files; no database involved."""
     from evidence.detect_files import detect_file
+    from pipelines.text.lexicon import is_xinjiang_region
 
-    results = [detect_file(Path(name)) for name in args.files]
+    if args.region and not is_xinjiang_region(args.region):
+        raise UserError(f"--region {args.region!r} names no Xinjiang place of the lexicon")
+    results = [detect_file(Path(name), args.region) for name in args.files]
     if args.format == "json":
         json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
         print()

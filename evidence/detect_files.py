@@ -20,8 +20,9 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
     return found | {"slots": hit.slot_dict()}
 
 
-def detect_file(path: Path) -> dict[str, Any]:
-    """Return language, score, flagged and hits of one local file, or its error."""
+def detect_file(path: Path, region: str | None = None) -> dict[str, Any]:
+    """Return language, score, flagged and hits of one local file, or its error (``region``:
+    the Xinjiang region the file comes from, an anchor for texts that name no place)."""
     from pipelines.stages import shared_detector
 
     result: dict[str, Any] = {"file": str(path)}
@@ -36,7 +37,7 @@ def detect_file(path: Path) -> dict[str, Any]:
     except ExtractionError as exc:
         result["error"] = str(exc)
         return result
-    detection = shared_detector().detect(extracted.text)
+    detection = shared_detector().detect(extracted.text, region=region)
     result.update(
         title=extracted.title, language=detection.language, script=detection.script,
         score=detection.score, flagged=detection.flagged,

@@ -105,7 +105,8 @@ class NormaliseStage:
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.prepared`` (original and normalised text, language, script)."""
         if item.extracted is not None and item.error is None:
-            item.prepared = shared_detector().prepare(item.extracted.text, item.language)
+            item.prepared = shared_detector().prepare(item.extracted.text, item.language,
+                                                      region=item.region)
         return item
 
 

@@ -234,6 +234,9 @@ class SourceConfig(_Strict):
     selectors: Selectors = Selectors()
     politeness: Politeness = Politeness()
     expect: Expect = Expect()
+    # the Xinjiang prefecture or county a local portal serves: its notices that say only 我县
+    # are anchored in Xinjiang by it (pipelines/text/detect.py)
+    region: str | None = None
     # re-fetch stored pages with hits when their last fetch is older than this (changes, removals)
     recheck_days: float = Field(default=7.0, ge=0)
     api: Api | None = None
@@ -258,6 +261,15 @@ class SourceConfig(_Strict):
             if not re.match(r"^https?://[^/\s]+", url):
                 raise ValueError(f"not an http(s) URL: {url!r}")
         return urls
+
+    @field_validator("region")
+    @classmethod
+    def _xinjiang_region(cls, value: str | None) -> str | None:
+        from pipelines.text.lexicon import is_xinjiang_region
+
+        if value is not None and not is_xinjiang_region(value):
+            raise ValueError(f"{value!r} names no Xinjiang place of the lexicon (places.yml)")
+        return value
 
     @field_validator("encoding")
     @classmethod
@@ -372,3 +384,9 @@ def load_sources(root: Path | None = None) -> dict[str, SourceConfig]:
                               f"{sources[source.slug].path}")
         sources[source.slug] = source
     return sources
+
+
+def source_regions(sources: dict[str, SourceConfig] | None = None) -> dict[str, str]:
+    """Each source's declared Xinjiang region, by slug (sources without one are left out)."""
+    return {slug: source.region for slug, source in (sources or load_sources()).items()
+            if source.region}

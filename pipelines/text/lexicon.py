@@ -292,6 +292,14 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     return _load(target)
 
 
+def is_xinjiang_region(name: str, lexicon: Lexicon | None = None) -> bool:
+    """Whether ``name`` (e.g. 和田地区, 墨玉县, Hotan) contains a Xinjiang place of the lexicon."""
+    folded = fold_for_matching(name.strip())
+    places = [t for t in (lexicon or load_lexicon()).terms if t.category == PLACE]
+    spellings = (fold_for_matching(s) for t in places for s in (t.term, *t.variants))
+    return bool(folded) and any(spelling in folded for spelling in spellings)
+
+
 def canonical_company(name: str, lexicon: Lexicon | None = None) -> str | None:
     """The canonical name of the company spelled ``name`` (alias, stock code, English name, any
     script or case), or None if the lexicon does not know it; for ``--company`` filters."""
