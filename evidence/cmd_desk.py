@@ -161,7 +161,7 @@ def _search_table(page: Any, query: str) -> None:
 
 
 def review(args: argparse.Namespace) -> int:
-    """Record a decision on a hit, show a hit's review history, or list hits by state."""
+    """Record or list hit reviews and missed-evidence marks, or show a hit's history."""
     from db.missed import MARK_STATES, normalise_mark
     from db.review import ReviewError
 
