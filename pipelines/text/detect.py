@@ -146,7 +146,7 @@ class Detector:
         reprocessing its stored text), which saves a pass over the text. ``region``: the
         source's declared Xinjiang region (a county portal's 我县 is anchored by it).
         """
-        compacted = compact(text)
+        compacted = compact(text, self._matcher.crosses)
         return Prepared(
             text=text,
             compacted=compacted,
@@ -172,16 +172,16 @@ class Detector:
         anchored, concrete, counters = bool(prepared.region), False, {}
         if candidates is not None:
             buckets = _bucket(prepared.sentences, *candidates)
-            examined = self._examine(prepared, buckets, segmentation)
             everything = [*candidates[0], *candidates[1]]
-            page = anchored or _anchored(buckets, everything)
             inward = _moves_into_xinjiang(everything)  # then only outward events count
-            events = [s for s in examined if s.event.is_event and (page or s.event.anchored)
-                      and (s.event.outward or not inward)]  # unanchored page: events naming
-            # Xinjiang
+            events = [s for s in self._examine(prepared, buckets, segmentation)
+                      if s.event.is_event and (s.event.outward or not inward)]
+            anchored = anchored or _anchored(buckets, everything)
+            if not anchored and any(s.event.anchored for s in events):
+                events = [s for s in events if s.event.anchored]  # only they name Xinjiang
+                anchored = True
             concrete = any(s.event.concrete for s in events)
-            anchored = page or any(s.event.anchored for s in events)
-            counters = counter_weights(_entries([*candidates[0], *candidates[1]]))
+            counters = counter_weights(_entries(everything))
         score = document_score((s.event.score for s in events), anchored, concrete,
                                counters.values())
         flagged = bool(events) and is_flagged(score, anchored)

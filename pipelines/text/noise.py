@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -26,6 +27,8 @@ _GAP = re.compile(rf"(?<=[{_HAN}])(?:[ \t\u3000\u00a0]+|[ \t]*\r?\n[ \t]*)(?=[{_
 _ANY = re.compile(
     rf"[{_ZERO_WIDTH}]|[{_HAN}](?:[(（][a-z{_TONED}A-Z'’ ]{{1,40}}[)）]|[ \t\u3000\u00a0\n])"
 )
+Joins = Callable[[str, str], bool]
+TERM_REACH = 8  # chars looked at on each side of a line break for a term running across it
 _TONE_FREE = re.compile(rf"(?:{_SYLLABLE})+(?: (?:{_SYLLABLE})+)*")
 _FOLD_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv")
 
@@ -71,10 +74,22 @@ def is_pinyin(annotation: str) -> bool:
     return bool(_TONE_FREE.fullmatch(words.lower().translate(_FOLD_TONES).replace("'", "")))
 
 
-def _noise_spans(text: str) -> list[tuple[int, int]]:
+def _joins_words(text: str, start: int, gap: str, joins: Joins | None) -> bool:
+    """Whether a gap between Chinese characters cuts a word: spaces always; a line break only
+    when a known term runs across it (``joins``) — a line break after a menu line or a title
+    ends a sentence."""
+    if "\n" not in gap:
+        return True
+    end = start + len(gap)
+    return joins is not None and joins(text[max(0, start - TERM_REACH) : start],
+                                       text[end : end + TERM_REACH])
+
+
+def _noise_spans(text: str, joins: Joins | None) -> list[tuple[int, int]]:
     """The spans of noise in ``text``, sorted and not overlapping."""
     spans = [m.span() for m in _ANNOTATION.finditer(text) if is_pinyin(m.group(1))]
-    spans += [m.span() for m in _GAP.finditer(text)]
+    spans += [m.span() for m in _GAP.finditer(text)
+              if _joins_words(text, m.start(), m.group(), joins)]
     spans += [(i, i + 1) for i, char in enumerate(text) if char in _ZERO_WIDTH]
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -86,12 +101,13 @@ def _noise_spans(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def compact(text: str) -> Compacted:
+def compact(text: str, joins: Joins | None = None) -> Compacted:
     """``text`` without pinyin annotations, gaps between Chinese characters and zero-width
-    characters (most texts have none: one regex search, no copy)."""
+    characters (most texts have none: one regex search, no copy). ``joins(left, right)``:
+    whether a known term runs across a line break between ``left`` and ``right``."""
     if not _ANY.search(text):
         return Compacted(text)
-    spans = _noise_spans(text)
+    spans = _noise_spans(text, joins)
     if not spans:
         return Compacted(text)
     parts, last = [], 0

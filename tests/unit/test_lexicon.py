@@ -18,7 +18,7 @@ def lexicon() -> Lexicon:
 
 
 def test_version_is_exposed(lexicon: Lexicon) -> None:
-    assert lexicon.version == "2026.11.2"
+    assert lexicon.version == "2026.12.1"
 
 
 def test_at_least_60_chinese_terms_covering_every_family(lexicon: Lexicon) -> None:
@@ -41,7 +41,8 @@ def test_key_terms_and_variants(lexicon: Lexicon) -> None:
     assert "富餘勞動力" in by_term["富余劳动力"].variants
     assert by_term["有组织转移"].category == "organised_transfer"
     assert by_term["职业技能教育培训中心"].category == "camp_to_work"
-    assert by_term["产能转移"].category == "counter" and by_term["产能转移"].weight < 0
+    assert by_term["产能转移"].category == "trap"  # claims its 转移: no move is left
+    assert by_term["赴新疆"].category == "inward" and by_term["输送"].category == "move"
     assert by_term["surplus labor"].category == "surplus_labour"
     assert "vocational skills education and training centers" in (
         by_term["vocational skills education and training center"].variants

@@ -1,0 +1,134 @@
+"""Transfer events on invented sentences modelled on real constructions (fictional companies)."""
+
+import pytest
+
+from pipelines.text.detect import Detector
+from pipelines.text.english import expand
+from pipelines.text.noise import compact
+from pipelines.text.types import Detection
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector()
+
+
+def _check(detector: Detector, text: str, region: str | None = None) -> Detection:
+    detection = detector.detect(text, region=region)
+    for hit in detection.hits:  # offsets always point into the text as printed
+        assert hit.sentence == text[hit.start : hit.end]
+    return detection
+
+
+def _decision(detection: Detection) -> tuple[bool, float, tuple[dict[str, list[str]], ...]]:
+    """Flag, score and the slots of each hit (head counts as printed are left out)."""
+    slots = tuple({k: v for k, v in h.slot_dict().items() if k != "figure"} | {
+        "figure": [str(len(h.slot_dict().get("figure", [])))]} for h in detection.hits)
+    return detection.flagged, detection.score, slots
+
+
+# The same passage in its variants must get the same decision, score and slots.
+SAME_DECISION = [
+    [
+        "Local officials organised the transfer of surplus labour from Hotan to garment "
+        "factories in Anhui, and 1,200 labourers were mobilised this spring.",
+        "Local officials organized the transfer of surplus labor from Hotan to garment "
+        "factories in Anhui, and 1,200 laborers were mobilized this spring.",
+    ],
+    [
+        "和田地区组织富余劳动力1200人赴江苏务工，由县人社局统一输送到西域新材料公司。",
+        "和田地區組織富餘勞動力1200人赴江蘇務工，由縣人社局統一輸送到西域新材料公司。",
+        "和(hé)田(tián)地区组(zǔ)织(zhī)富余劳动力1200人赴江苏务(wù)工(gōng)，"
+        "由县人社局统一输(shū)送(sòng)到西域新材料公司。",
+        "和田地区组织富余劳 动力1200人赴江 苏务工，由县人社局统一输\n送到西域新材料公司。",
+        "和田地区组织富余劳动力１２００人赴江苏务工，由县人社局统一输送到西域新材料公司。",
+    ],
+    [
+        "喀什地区今年通过专列有组织转移农村富余劳动力2.1万人，前往内地企业就业。",
+        "喀什地區今年通過專列有組織轉移農村富餘勞動力2.1萬人，前往內地企業就業。",
+        "喀什地区今年通过专列有组织转移（zhuǎnyí）农村富余劳动力2.1万人，前往内地企业就业。",
+    ],
+]
+
+
+@pytest.mark.parametrize("variants", SAME_DECISION, ids=["en-spelling", "zh-noise", "zh-script"])
+def test_same_passage_same_decision(detector: Detector, variants: list[str]) -> None:
+    decisions = [_decision(_check(detector, text)) for text in variants]
+    assert decisions[0][0], "the passage describes a transfer"
+    assert all(decision == decisions[0] for decision in decisions)
+
+
+def test_english_verbs_with_distance_and_inflection(detector: Detector) -> None:
+    text = ("Uyghur workers from Kashgar were bused in groups to a shoe factory in "
+            "Fujian under a government programme.")
+    (hit,) = _check(detector, text).hits
+    assert hit.slot_dict()["move"] == ["bus"]
+    assert set(hit.slot_dict()) >= {"who", "move", "origin", "destination", "organiser"}
+
+
+def test_soft_official_wording(detector: Detector) -> None:
+    text = "于田县为120名建档立卡贫困户联系了企业、找了大巴车，送他们到阿克苏的棉田采摘棉花。"
+    assert _check(detector, text).flagged
+    nearby = "墨玉县卫星工厂今年吸纳周边村民就近就业300余人。"
+    assert _check(detector, nearby).flagged
+
+
+@pytest.mark.parametrize("text", [
+    # people moved INTO Xinjiang
+    "甘肃省今年组织5000名拾花工乘坐专列赴新疆采棉，县人社局统一输送。",
+    "Officials in Chongqing plan to send 20,000 farmers to Xinjiang to pick cotton this autumn.",
+    "首批援疆干部120人今天抵达喀什，将在当地工作三年。",
+    # people of another province moved
+    "湖南省怀化市今年组织劳务输出12万人，开通返岗专列3趟。",
+    "Tibet set quotas to transfer 500,000 rural labourers into jobs; officials cited "
+    "Xinjiang as the model.",
+    # capacity, not people; fiscal transfers
+    "电解铝产能将加速向新疆、内蒙古等西部地区转移。",
+    "中央财政加大对新疆的转移支付力度，今年下达资金120亿元。",
+])
+def test_direction_and_traps(detector: Detector, text: str) -> None:
+    assert not _check(detector, text).flagged
+
+
+def test_rebuttal_words_never_lower_a_concrete_transfer(detector: Detector) -> None:
+    critical = ("Rights groups call it forced labour: in March, 600 Uyghur workers from Hotan "
+                "were sent by train to electronics factories in Jiangxi under a state "
+                "programme.")
+    assert _check(detector, critical).flagged
+    rebuttal = ("所谓新疆强迫劳动是彻头彻尾的谎言，是西方反华势力的抹黑。"
+                "新疆各族群众外出务工完全出于自愿。")
+    assert not _check(detector, rebuttal).flagged
+    quoted = "该报告声称“南疆富余劳动力被成批输送到内地工厂”，纯属编造的谎言。"
+    assert not _check(detector, quoted).flagged  # a claim quoted to deny it
+
+
+def test_anchor_from_text_or_source_never_from_nothing(detector: Detector) -> None:
+    text = "我县今年组织农村富余劳动力1500人赴内地企业务工，由乡镇干部带队。"
+    assert not _check(detector, text).flagged
+    assert _check(detector, text, region="墨玉县").flagged
+    elsewhere = "贵州省组织农村富余劳动力1500人赴浙江企业务工，由乡镇干部带队。"
+    assert not _check(detector, elsewhere, region="墨玉县").flagged
+
+
+def test_control_sentences_beside_an_event_are_context_hits(detector: Detector) -> None:
+    text = ("西域新材料公司今年接收来自疏勒县的300名务工人员。"
+            "公司对他们实行军事化管理，每周开展国语培训。")
+    first, second = _check(detector, text).hits
+    assert "move" in first.slot_dict()
+    assert second.slot_dict() == {"control": ["军事化管理", "国语培训"]}
+
+
+def test_compact_maps_offsets_back() -> None:
+    text = "转(zhuǎn)移(yí)就 业\u200b。"
+    compacted = compact(text)
+    assert compacted.text == "转移就业。"
+    assert compacted.original_span(0, 4) == (0, text.index("业") + 1)
+    assert compact("新疆东方希望（East Hope）").removed == ()  # English is not pinyin
+
+
+def test_english_expansion() -> None:
+    assert {"transferred", "transferring", "transfers"} <= set(expand("transfer", "verb"))
+    assert "labour transfer programmes" in expand("labor transfer program", "noun")
+    assert "labor-transfer" in expand("labour transfer", "")
+    assert "mobilised" in expand("mobilize", "verb")
+    assert "bussed" in expand("bus", "verb") and "sent" in expand("send", "verb")
