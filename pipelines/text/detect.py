@@ -9,8 +9,10 @@ from functools import cached_property
 
 from pipelines.text.events import (
     CONTEXT,
+    COTTON,
     Event,
     context_event,
+    could_be_event,
     counter_weights,
     is_anchor,
     is_xinjiang_people,
@@ -105,12 +107,11 @@ def _has_slot(matches: Iterable[Match], slot: str) -> bool:
 
 
 def _mentions(matches: list[Match]) -> tuple[int, int]:
-    """Raw counts of Xinjiang anchors (places, companies) and of other provinces."""
-    xinjiang = elsewhere = 0
-    for match in matches:
-        xinjiang += is_anchor(match.entry)
-        elsewhere += match.entry.category == ELSEWHERE
-    return xinjiang, elsewhere
+    """How many places in the text name Xinjiang (places, companies) and other provinces
+    (raw matches, one per start: 维吾尔 and 维吾尔族 at one place are one mention)."""
+    xinjiang = {m.start for m in matches if is_anchor(m.entry)}
+    elsewhere = {m.start for m in matches if m.entry.category == ELSEWHERE}
+    return len(xinjiang), len(elsewhere)
 
 
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -224,8 +225,8 @@ class Detector:
         normalised, found = prepared.normalised, []
         for i in sorted(buckets):
             chinese, english = buckets[i]
-            if not _has_slot(chinese, _MOVE) and not _has_slot(english, _MOVE):
-                continue
+            if not could_be_event(_entries([*chinese, *english])):
+                continue  # no jieba call for a sentence whose words can make no event
             start, end = prepared.sentences[i]
             if looks_like_navigation(prepared.compacted.text[start:end]):
                 continue
@@ -280,11 +281,12 @@ def _anchored(buckets: Buckets, matches: list[Match]) -> bool:
     sentences = [i for i, (zh, en) in buckets.items() if any(is_anchor(m.entry) for m in zh + en)]
     lead = any(is_anchor(m.entry) and m.start < LEAD for m in matches)
     xinjiang, elsewhere = _mentions(matches)
-    return (lead or len(sentences) >= 2) and xinjiang >= elsewhere
+    return (lead or len(sentences) >= 2) and xinjiang > elsewhere
 
 
 def _moves_into_xinjiang(matches: list[Match]) -> bool:
-    """Whether the page speaks of going into Xinjiang (赴疆, 返疆, "to Xinjiang") and names no
-    Xinjiang people (Uyghurs, southern prefectures and counties) who could be the ones moved."""
-    inward = any(m.entry.slot == "inward" for m in matches)
+    """Whether the page speaks of going into Xinjiang (赴疆, 返疆, "to Xinjiang", or seasonal
+    cotton pickers, who mostly come from other provinces) and names no Xinjiang people
+    (Uyghurs, southern prefectures and counties) who could be the ones moved."""
+    inward = any(m.entry.slot == "inward" or m.entry.canonical in COTTON for m in matches)
     return inward and not any(is_xinjiang_people(m.entry) for m in matches)

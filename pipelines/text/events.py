@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.text.flag import Entry, Match
-from pipelines.text.lexicon import COMPANY, COMPOUND_FAMILIES, COUNTER, ELSEWHERE, PLACE
+from pipelines.text.lexicon import (
+    COMPANY,
+    COMPOUND_FAMILIES,
+    COUNTED_MOVE,
+    COUNTER,
+    ELSEWHERE,
+    ETHNONYMS,
+    PLACE,
+)
 from pipelines.text.score import CONTROL, event_score
 
 CONTEXT = frozenset(("control", "political", "cadre"))  # families quoted beside an event
 STRONG_MOVE = 2.0  # a move term at least this heavy needs no concrete slot besides who
-COUNTED_MOVE = 1.5  # from this weight a head count says who moved (吸纳就业700多人); 就业 alone not
 SPECIFIC_PLACE = 0.6  # Xinjiang places at least this heavy are specific origins (not 新疆 itself)
-ETHNONYMS = frozenset(("维吾尔族", "uyghur", "维吾尔族群众"))
 # terms that exist only in Xinjiang: they anchor a page as a place does
 XINJIANG_ONLY = frozenset((
     "职业技能教育培训中心", "教培中心", "访惠聚", "喀什和田两地三年10万人就业计划", "再教育营",
@@ -29,6 +35,12 @@ XINJIANG_ONLY = frozenset((
 COTTON = frozenset(("拾花工", "棉田", "cotton pickers", "cotton field"))  # seasonal picking
 LOCATIVE = re.compile(r"(?:[在于到赴往至]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
 LOCATIVE_WINDOW = 12
+ARRIVALS = frozenset(("抵达", "arrive"))  # arrivals in Xinjiang are inward unless of its people
+MINORITIES = frozenset(("少数民族", "minority"))  # on a Xinjiang page: Uyghurs and others
+AID = "援疆"  # right after a province: that province's aid-Xinjiang office, an organiser
+NEGATION = re.compile(  # "are not sent to work": a word or two may follow the negation
+    r"(?:\b(?:not|never|no longer)\s+(?:[a-z]+\s+){0,2}|[不未]|没有|从未|并非|并未)$")
+NEGATION_WINDOW = 24
 OUTWARD = frozenset(("疆外", "内地", "外省", "other provinces", "内地就业", "转移内地"))
 CONCRETE = ("destination", "organiser", "figure", "programme")
 # families that fill a second slot besides the move: 有组织转移 names an organiser, 转移内地 a
@@ -121,15 +133,36 @@ def _from_elsewhere(matches: Sequence[Match], text: str) -> bool:
     first move, not as a location (湖南省…组织劳务输出; 青海…向新疆…输送), or the sentence is
     about seasonal cotton picking and names another province."""
     first = _first_move(matches)
-    elsewhere = [m for m in matches if m.entry.category == ELSEWHERE]
+    elsewhere = [m for m in matches if m.entry.category == ELSEWHERE
+                 and not text.startswith(AID, m.end)]  # 广东援疆指挥部: the paired province
     if any(m.start < first and not _located(text, m.start) for m in elsewhere):
         return True
     return bool(elsewhere) and any(m.entry.canonical in COTTON for m in matches)
 
 
+def _negated(text: str, match: Match) -> bool:
+    """Whether a move is denied ("are not sent", 从未转移, 不存在…输送)."""
+    return bool(NEGATION.search(text[max(0, match.start - NEGATION_WINDOW) : match.start]))
+
+
+def _as_said(matches: Sequence[Match], text: str) -> list[Match]:
+    """The matches without denied moves, and with other provinces before the move out of the
+    destination slot (there they are who is moved or where the sentence is, not where to)."""
+    first = _first_move(matches)
+    kept = []
+    for match in matches:
+        if match.entry.slot == "move" and text and _negated(text, match):
+            continue
+        if match.entry.category == ELSEWHERE and match.start < first:
+            match = match._replace(entry=replace(match.entry, slot=""))
+        kept.append(match)
+    return kept
+
+
 def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str = "") -> Event:
     """The event (or non-event) of one sentence's accepted matches and figures (``text``: the
     folded text the match offsets point into)."""
+    matches = _as_said(matches, text)
     entries = [match.entry for match in matches]
     slots = _slot_values(entries, figures)
     places = [e for e in entries if e.category == PLACE]
@@ -145,13 +178,29 @@ def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str =
     if "move" not in slots or not who or not (strong or concrete):
         return Event(packed, 0.0, concrete, anchored)
     people = _xinjiang_people(matches, text)
-    inward = any(e.slot == "inward" for e in entries) and not people
+    arriving = all(e.canonical in ARRIVALS for e in entries if e.slot == "move") and not (
+        _outward(matches, text))  # arriving somewhere in Xinjiang, from elsewhere
+    inward = (arriving or any(e.slot == "inward" for e in entries)) and not people
     if not inward and not people and _from_elsewhere(matches, text):
         return Event(packed, 0.0, concrete, anchored, elsewhere=True)
     if inward:
         return Event(packed, 0.0, concrete, anchored, inward=True)
     return Event(packed, event_score(slots, specific), concrete, anchored,
                  outward=_outward(matches, text))
+
+
+def could_be_event(entries: Sequence[Entry]) -> bool:
+    """Whether a sentence's raw candidates can make an event once word boundaries are checked:
+    a move (or trainees), and for a weak move someone who is moved (a cheap pre-check)."""
+    weights = _move_weights(entries)
+    if any(e.category == "camp_to_work" for e in entries):
+        return True
+    if not weights:
+        return False
+    if max(weights) >= COUNTED_MOVE or any(
+            e.category in COMPOUND_FAMILIES for e in entries if e.slot == "move"):
+        return True
+    return any(e.slot == "who" or e.canonical in ETHNONYMS for e in entries)
 
 
 def context_event(matches: Sequence[Match]) -> Event | None:
@@ -168,7 +217,8 @@ def is_xinjiang_people(entry: Entry) -> bool:
     """Whether an entry names Xinjiang people who can be the ones moved: Uyghurs, a southern
     prefecture or county, a Xinjiang-only institution (not Urumqi or the XPCC, where labourers
     from other provinces go)."""
-    if entry.canonical in ETHNONYMS or entry.canonical in XINJIANG_ONLY:
+    if entry.canonical in ETHNONYMS or entry.canonical in XINJIANG_ONLY or (
+            entry.canonical in MINORITIES):
         return True
     return entry.category == PLACE and entry.weight >= SPECIFIC_PLACE and entry.canonical not in (
         "兵团", "xpcc")

@@ -10,7 +10,15 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from pipelines.text.english import expand
-from pipelines.text.lexicon import COMPANY, GAP, SLOT_OF, Lexicon
+from pipelines.text.lexicon import (
+    COMPANY,
+    COMPOUND_FAMILIES,
+    COUNTED_MOVE,
+    ETHNONYMS,
+    GAP,
+    SLOT_OF,
+    Lexicon,
+)
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.segment import Segmentation
 
@@ -101,17 +109,35 @@ def _scan(automaton: ahocorasick.Automaton, text: str) -> Iterator[Match]:
 _LATIN = re.compile("[a-z]")  # English spellings (stock codes are matched with the Chinese ones)
 
 
-def _first_look(labour: Iterable[str], lefts: list[str]) -> re.Pattern[str] | None:
-    """One pass finding a labour term or the first word of a gapped spelling: without one
-    (and without a Latin letter) ``labour_candidates`` has nothing to look at (None: no such
-    shortcut). Latin letters are searched apart: a char class in the trie undoes re's skip."""
-    return None if "" in lefts else any_key_pattern([*labour, *lefts])
+Pattern = re.Pattern[str] | None
+
+
+def _triggers(zh: dict[str, Entry], gaps: list[Gap]) -> tuple[Pattern, Pattern, Pattern]:
+    """Patterns of the Chinese spellings that can start an event: strong moves (and trainees,
+    and the last word of a strong gapped move: 赴…务工 needs 务工), weak moves, and who.
+
+    Events need a move (events.py); a weak one (weight below COUNTED_MOVE) also needs a who
+    term or an ethnonym. A page without them is skipped after these regex passes; Latin
+    letters are looked at apart (a char class in the trie undoes re's skip).
+    """
+    strong: list[str] = []
+    weak: list[str] = []
+    for key, entry in zh.items():
+        if entry.slot == MOVE or entry.category == "camp_to_work":
+            heavy = entry.weight >= COUNTED_MOVE or entry.category in COMPOUND_FAMILIES
+            (strong if heavy or entry.category == "camp_to_work" else weak).append(key)
+    for gap in gaps:
+        if gap.entry.slot == MOVE:
+            (strong if gap.entry.weight >= COUNTED_MOVE else weak).append(gap.right)
+    who = [k for k, e in zh.items() if e.slot == "who" or e.canonical in ETHNONYMS]
+    return any_key_pattern(strong), any_key_pattern(weak), any_key_pattern(who)
 
 
 class Gap(NamedTuple):
-    """A spelling with a gap: its first word (a cheap pre-check), its regex and its entry."""
+    """A spelling with a gap: its two words (cheap pre-checks), its regex and its entry."""
 
     left: str
+    right: str
     pattern: re.Pattern[str]
     entry: Entry
 
@@ -211,9 +237,9 @@ class Matcher:
             target = zh if term.language == "zh" else en
             for spelling in _spellings(term.language, (term.term, *term.variants), term.inflect):
                 if GAP in spelling:
-                    left = spelling.split(GAP)[0].strip()
+                    left, right = (side.strip() for side in spelling.split(GAP))
                     gaps[term.language].append(
-                        Gap(left, gap_pattern(spelling, term.language), entry))
+                        Gap(left, right, gap_pattern(spelling, term.language), entry))
                 else:
                     target.setdefault(spelling, entry)
         for company in lexicon.companies:
@@ -230,9 +256,7 @@ class Matcher:
         self.zh_keys = frozenset(zh) - self._codes
         self._longest_zh = max(map(len, self.zh_keys), default=0)
         self._zh = _automaton(zh)
-        moves = [k for k, e in zh.items() if e.slot == MOVE]
-        self._zh_moves = any_key_pattern(moves)
-        self._first_look = _first_look(moves, [g.left for g in gaps["zh"]])
+        self._strong, self._weak, self._who = _triggers(zh, gaps["zh"])
         self._en = _automaton(en)
         self._zh_gaps, self._en_gaps = gaps["zh"], gaps["en"]
 
@@ -259,25 +283,32 @@ class Matcher:
         english += _scan_gaps(self._en_gaps, normalised)
         return self._split_codes(chinese, english, normalised)
 
+    def could_move(self, normalised: str) -> bool:
+        """Whether the Chinese text may hold an event: a strong move (or the word a gapped
+        move ends with), or a weak move (就业) beside someone who could be moved."""
+        if self._strong is not None and self._strong.search(normalised):
+            return True
+        return bool(self._weak and self._weak.search(normalised)
+                    and self._who and self._who.search(normalised))
+
     def event_candidates(self, normalised: str) -> tuple[list[Match], list[Match]] | None:
-        """``candidates``, or None when none of them is a move (most pages): then no match
+        """``candidates``, or None when they can make no event (most pages): then no match
         object is built for the places and companies a page names."""
-        if self._first_look is not None and not self._first_look.search(normalised) \
-                and not _LATIN.search(normalised):
-            return None  # no move term, no first word of a gapped one, no Latin letter
-        chinese_gaps = _scan_gaps(self._zh_gaps, normalised)
+        chinese_move = self.could_move(normalised)
+        latin = _LATIN.search(normalised) is not None
+        if not chinese_move and not latin:
+            return None
         english: list[Match] = []
-        if _LATIN.search(normalised):
+        if latin:
             english = [
                 match
                 for match in _scan(self._en, normalised)
                 if _english_bounded(normalised, match.start, match.end)
             ] + _scan_gaps(self._en_gaps, normalised)
-        move = any(m.entry.slot == MOVE for m in chinese_gaps + english)
-        if not move and not (self._zh_moves and self._zh_moves.search(normalised)):
-            return None
-        return self._split_codes(list(_scan(self._zh, normalised)) + chinese_gaps, english,
-                                 normalised)
+            if not chinese_move and not any(m.entry.slot == MOVE for m in english):
+                return None
+        chinese = list(_scan(self._zh, normalised)) + _scan_gaps(self._zh_gaps, normalised)
+        return self._split_codes(chinese, english, normalised)
 
     def _split_codes(
         self, chinese: list[Match], english: list[Match], normalised: str

@@ -45,6 +45,10 @@ SLOT_OF = {
     "control": "control", "political": "control",
     "programme": "programme", "place": "origin", "inward": "inward",
 }
+# Xinjiang people named as such: they are who is moved as well as where from
+ETHNONYMS = frozenset(("维吾尔族", "uyghur", "维吾尔族群众"))
+# a move term this heavy makes an event with a head count alone (吸纳就业700多人); 就业 does not
+COUNTED_MOVE = 1.5
 # Families whose terms name the move AND who is moved (转移就业, 劳务输出, labor transfer)
 COMPOUND_FAMILIES = frozenset(("transfer", "organised_transfer", "channel", "dispatch", "soft"))
 PLACE = "place"

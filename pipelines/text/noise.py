@@ -21,11 +21,19 @@ _SYLLABLE = (
     "|ua|uo|ui|iu|ve|ue|er|a|o|e|i|u|v)"
 )
 _ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
-# one bracketed annotation right after a Chinese character: (zhuǎn), （zhuǎnyí）, (lao dong)
-_ANNOTATION = re.compile(rf"(?<=[{_HAN}])[(（]([a-z{_TONED}A-Z'’ ]{{1,40}})[)）]")
-_GAP = re.compile(rf"(?<=[{_HAN}])(?:[ \t\u3000\u00a0]+|[ \t]*\r?\n[ \t]*)(?=[{_HAN}])")
+_WS = " \t\u3000\u00a0\r\n"
+# Each pattern starts at a rare character (a bracket, whitespace) and only then looks behind it
+# for a Chinese character: a look-behind tried at every position costs more than the detector.
+# One bracketed annotation right after a Chinese character: (zhuǎn), （zhuǎnyí）, (lao dong)
+_ANNOTATION = re.compile(rf"[(（](?<=[{_HAN}][(（])([a-z{_TONED}A-Z'’ ]{{1,40}})[)）]")
+# whitespace between two Chinese characters (one line break at most: checked in Python)
+_GAP = re.compile(rf"[{_WS}](?<=[{_HAN}][{_WS}])[{_WS}]*(?=[{_HAN}])")
+_ZERO = re.compile(f"[{_ZERO_WIDTH}]")
+# the three at once, behind one leading char class (re then skips other characters in C)
 _ANY = re.compile(
-    rf"[{_ZERO_WIDTH}]|[{_HAN}](?:[(（][a-z{_TONED}A-Z'’ ]{{1,40}}[)）]|[ \t\u3000\u00a0\n])"
+    rf"[{_ZERO_WIDTH}(（{_WS}](?:(?<=[{_ZERO_WIDTH}])"
+    rf"|(?<=[{_HAN}][(（])[a-z{_TONED}A-Z'’ ]{{1,40}}[)）]"
+    rf"|(?<=[{_HAN}][{_WS}])[{_WS}]*(?=[{_HAN}]))"
 )
 Joins = Callable[[str, str], bool]
 TERM_REACH = 8  # chars looked at on each side of a line break for a term running across it
@@ -79,7 +87,9 @@ def _joins_words(text: str, start: int, gap: str, joins: Joins | None) -> bool:
     when a known term runs across it (``joins``) — a line break after a menu line or a title
     ends a sentence."""
     if "\n" not in gap:
-        return True
+        return "\r" not in gap
+    if gap.count("\n") > 1:
+        return False  # a blank line ends a paragraph
     end = start + len(gap)
     return joins is not None and joins(text[max(0, start - TERM_REACH) : start],
                                        text[end : end + TERM_REACH])
@@ -90,7 +100,7 @@ def _noise_spans(text: str, joins: Joins | None) -> list[tuple[int, int]]:
     spans = [m.span() for m in _ANNOTATION.finditer(text) if is_pinyin(m.group(1))]
     spans += [m.span() for m in _GAP.finditer(text)
               if _joins_words(text, m.start(), m.group(), joins)]
-    spans += [(i, i + 1) for i, char in enumerate(text) if char in _ZERO_WIDTH]
+    spans += [m.span() for m in _ZERO.finditer(text)]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

@@ -162,7 +162,7 @@ def navigation_end(sentence: str) -> int:
     return separators[-1].end()
 
 
-CLAIM_MARKERS = ("所谓", "声称", "诬称", "编造", "污蔑", "指责", "炮制", "捏造", "宣称",
+CLAIM_MARKERS = ("所谓", "声称", "诬称", "编造", "污蔑", "指责", "炮制", "捏造", "宣称", "所称",
                  "so-called", "claimed", "claims that", "alleged", "allegedly")
 CLAIM_WINDOW = 8  # chars before an opening quote in which a claim marker makes it a claim
 _TITLE_OR_QUOTE = re.compile("[《“「『\"]")
@@ -184,4 +184,12 @@ def reported_spans(folded: str, start: int, end: int) -> list[tuple[int, int]]:
         if opener == "《" or any(marker in before for marker in CLAIM_MARKERS):
             spans.append((found.start(), close + 1))
         at = close + 1
-    return spans
+    return spans + _so_called(folded, start, end)
+
+
+_SO_CALLED = re.compile(r"所谓[^。！？；]{1,40}?(?:的说法|的论调|谬论|谎言|之说)")
+
+
+def _so_called(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Unquoted claims: 所谓南疆富余劳动力被迫迁移的说法."""
+    return [m.span() for m in _SO_CALLED.finditer(folded, start, end)]
