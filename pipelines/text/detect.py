@@ -278,10 +278,13 @@ def _anchored(buckets: Buckets, matches: list[Match]) -> bool:
     about Sichuan or Tibet that mentions Xinjiang once or as a model is not anchored by it)."""
     if any(m.entry.slot == "inward" for m in matches):
         return False  # Xinjiang is where the labourers go: only an event can anchor the page
-    sentences = [i for i, (zh, en) in buckets.items() if any(is_anchor(m.entry) for m in zh + en)]
-    lead = any(is_anchor(m.entry) and m.start < LEAD for m in matches)
     xinjiang, elsewhere = _mentions(matches)
-    return (lead or len(sentences) >= 2) and xinjiang > elsewhere
+    if xinjiang <= elsewhere:
+        return False
+    if any(is_anchor(m.entry) and m.start < LEAD for m in matches):
+        return True
+    named = (i for i, (zh, en) in buckets.items() if any(is_anchor(m.entry) for m in zh + en))
+    return next(named, None) is not None and next(named, None) is not None  # two sentences
 
 
 def _moves_into_xinjiang(matches: list[Match]) -> bool:

@@ -33,7 +33,7 @@ XINJIANG_ONLY = frozenset((
     "职业技能教育培训中心", "教培中心", "访惠聚", "喀什和田两地三年10万人就业计划", "再教育营",
     "vocational skills education and training center", "re-education camp"))
 COTTON = frozenset(("拾花工", "棉田", "cotton pickers", "cotton field"))  # seasonal picking
-LOCATIVE = re.compile(r"(?:[在于到赴往至]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
+LOCATIVE = re.compile(r"(?:[在于到赴往至达]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
 LOCATIVE_WINDOW = 12
 ARRIVALS = frozenset(("抵达", "arrive"))  # arrivals in Xinjiang are inward unless of its people
 MINORITIES = frozenset(("少数民族", "minority"))  # on a Xinjiang page: Uyghurs and others

@@ -254,7 +254,6 @@ class Matcher:
         self._codes = frozenset(fold_for_matching(c) for co in lexicon.companies
                                 for c in co.stock_codes)
         self.zh_keys = frozenset(zh) - self._codes
-        self._longest_zh = max(map(len, self.zh_keys), default=0)
         self._zh = _automaton(zh)
         self._strong, self._weak, self._who = _triggers(zh, gaps["zh"])
         self._en = _automaton(en)
@@ -263,13 +262,9 @@ class Matcher:
     def crosses(self, left: str, right: str) -> bool:
         """Whether a Chinese lexicon spelling runs across the cut between ``left`` and
         ``right`` (a term broken by a line break: 劳动力转 | 移就业)."""
-        left, right = fold_for_matching(left), fold_for_matching(right)
-        longest = self._longest_zh
-        for before in range(1, min(len(left), longest - 1) + 1):
-            for after in range(1, min(len(right), longest - before) + 1):
-                if left[-before:] + right[:after] in self.zh_keys:
-                    return True
-        return False
+        window, cut = fold_for_matching(left + right), len(left)
+        return any(last - length + 1 < cut <= last
+                   for last, (length, _) in self._zh.iter(window)) if len(self._zh) else False
 
     def candidates(self, normalised: str) -> tuple[list[Match], list[Match]]:
         """Raw Chinese matches (boundaries still to check) and word-bounded English matches."""
