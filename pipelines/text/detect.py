@@ -21,7 +21,7 @@ from pipelines.text.events import (
 from pipelines.text.flag import Entry, Match, Matcher, accept, figure_texts
 from pipelines.text.language import detect_language, detect_script
 from pipelines.text.lexicon import COMPANY, ELSEWHERE, FIGURE, Lexicon, load_lexicon
-from pipelines.text.noise import Compacted, compact
+from pipelines.text.noise import Compacted, compact, soften_wraps
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.score import document_score, is_flagged
 from pipelines.text.segment import Segmentation, Segmenter
@@ -59,7 +59,7 @@ class Prepared:
     def sentences(self) -> tuple[tuple[int, int], ...]:
         """Spans of the compact text's sentences, split on first use (a page without move
         candidates never needs them)."""
-        return tuple(split_sentences(self.compacted.text))
+        return tuple(split_sentences(soften_wraps(self.compacted.text)))
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,14 @@ def compact(text: str, joins: Joins | None = None) -> Compacted:
         last = end
     parts.append(text[last:])
     return Compacted("".join(parts), tuple(spans))
+
+
+_WRAP = re.compile(r"(?<=[a-z,;])[ \t]*\n(?=[ \t]*[a-z])")
+
+
+def soften_wraps(text: str) -> str:
+    """English hard-wrapped lines ("transferred directly to a factory⏎in the eastern ...")
+    joined with spaces for sentence splitting: same length, so offsets stay valid."""
+    if "\n" not in text:
+        return text
+    return _WRAP.sub(lambda m: " " * len(m.group()), text)
