@@ -6,8 +6,10 @@
 
 The texts live in ``demo.content``. This script needs only the standard library plus ``opencc``
 (for the two Traditional-script articles); the runtime server reads the written files only.
-``expected_hits`` counts the body sentences containing a term of the DOMAIN.md term families
-(titles excluded; Traditional text is counted on its simplified original).
+``expected_hits`` counts the body sentences that describe a transfer event (a move-family term,
+or a surplus-labour / targeted term next to a move verb) or, in a flagged page, control,
+political or cadre indicators (titles excluded; Traditional text is counted on its simplified
+original). Sentences naming only who (富余劳动力, 建档立卡) or 援疆 are not hits.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ FAMILIES: dict[str, list[str]] = {
         "扶贫车间",
     ],
     "dispatch": ["援疆", "劳务输出", "劳务派遣", "劳务合作对接", "北调", "两地三年10万人就业计划"],
+    "moving": ["劳务输出", "劳务派遣", "劳务合作对接", "北调", "两地三年10万人就业计划"],
     "targeted": ["南疆四地州", "南疆三地州", "深度贫困县", "建档立卡", "贫困劳动力"],
     "camp_to_work": ["职业技能教育培训中心", "教培中心", "结业学员", "安置就业"],
     "control": [
@@ -98,6 +101,22 @@ def split_sentences(text: str, script: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# Families that make a sentence a hit on their own (events or context); the others need a move.
+HIT_FAMILIES = frozenset(("transfer", "organised_transfer", "channel", "camp_to_work", "control",
+                          "political", "cadre", "soft", "moving"))
+MOVE_VERBS = ("转移", "输送", "输出", "送岗", "上岗", "安置", "前往", "大巴", "外出务工", "transferred",
+              "sent", "found")
+
+
+def is_hit(sentence: str, script: str) -> bool:
+    """Whether the detector should quote this sentence of a flagged page."""
+    sentence = re.sub(r"《[^》]*》", "", sentence)  # a document's title is not an event
+    fams = set(families_in(sentence, script)) - {"soft"} | (
+        {"soft"} if "就地就近就业" in sentence else set())  # 稳岗, 监测预警: no move
+    probe = sentence.lower() if script == "latin" else sentence
+    return bool(fams & HIT_FAMILIES) or bool(fams) and any(v in probe for v in MOVE_VERBS)
+
+
 def families_in(sentence: str, script: str) -> list[str]:
     """Return the term families a sentence contains."""
     table = EN_FAMILIES if script == "latin" else FAMILIES
@@ -126,7 +145,7 @@ def analyse(paras: list[str], doc: Doc) -> tuple[list[str], list[str], int]:
     for para in paras:
         for sent in split_sentences(para, doc.script):
             fams = families_in(sent, doc.script)
-            if fams:
+            if fams and (not doc.flagged or is_hit(sent, doc.script)):
                 hits.append(to_script(sent, doc))
                 cats.extend(f for f in fams if f not in cats)
     return hits, cats, len(hits)
