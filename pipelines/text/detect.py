@@ -7,15 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from pipelines.text.direction import COTTON, is_anchor, is_xinjiang_people
 from pipelines.text.events import (
     CONTEXT,
-    COTTON,
     Event,
     context_event,
     could_be_event,
     counter_weights,
-    is_anchor,
-    is_xinjiang_people,
     sentence_event,
 )
 from pipelines.text.flag import Entry, Match, Matcher, accept, figure_texts

@@ -9,13 +9,21 @@ the sentence names Uyghurs or other Xinjiang people as the ones moved.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from pipelines.text.direction import (
+    ARRIVALS,
+    SPECIFIC_PLACE,
+    first_move,
+    from_elsewhere,
+    is_anchor,
+    names_xinjiang_people,
+    negated,
+    outward,
+)
 from pipelines.text.flag import Entry, Match
 from pipelines.text.lexicon import (
-    COMPANY,
     COMPOUND_FAMILIES,
     COUNTED_MOVE,
     COUNTER,
@@ -27,21 +35,6 @@ from pipelines.text.score import CONTROL, event_score
 
 CONTEXT = frozenset(("control", "political", "cadre"))  # families quoted beside an event
 STRONG_MOVE = 2.0  # a move term at least this heavy needs no concrete slot besides who
-SPECIFIC_PLACE = 0.6  # Xinjiang places at least this heavy are specific origins (not 新疆 itself)
-# terms that exist only in Xinjiang: they anchor a page as a place does
-XINJIANG_ONLY = frozenset((
-    "职业技能教育培训中心", "教培中心", "访惠聚", "喀什和田两地三年10万人就业计划", "再教育营",
-    "vocational skills education and training center", "re-education camp"))
-COTTON = frozenset(("拾花工", "棉田", "cotton pickers", "cotton field"))  # seasonal picking
-LOCATIVE = re.compile(r"(?:[在于到赴往至达]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
-LOCATIVE_WINDOW = 12
-ARRIVALS = frozenset(("抵达", "arrive"))  # arrivals in Xinjiang are inward unless of its people
-MINORITIES = frozenset(("少数民族", "minority"))  # on a Xinjiang page: Uyghurs and others
-AID = "援疆"  # right after a province: that province's aid-Xinjiang office, an organiser
-NEGATION = re.compile(  # "are not sent to work": a word or two may follow the negation
-    r"(?:\b(?:not|never|no longer)\s+(?:[a-z]+\s+){0,2}|[不未]|没有|从未|并非|并未)$")
-NEGATION_WINDOW = 24
-OUTWARD = frozenset(("疆外", "内地", "外省", "other provinces", "内地就业", "转移内地"))
 CONCRETE = ("destination", "organiser", "figure", "programme")
 # families that fill a second slot besides the move: 有组织转移 names an organiser, 转移内地 a
 # destination
@@ -100,58 +93,13 @@ def _move_strength(entries: Sequence[Entry]) -> tuple[bool, bool]:
     return compound, strong
 
 
-def _first_move(matches: Sequence[Match]) -> int:
-    """Where the sentence's first move starts."""
-    return min((m.start for m in matches if m.entry.slot == "move"), default=0)
-
-
-def _xinjiang_people(matches: Sequence[Match], text: str) -> bool:
-    """Whether the sentence says the ones moved are Xinjiang people: Uyghurs, or a southern
-    place that is not where someone goes (和田县…群众到天津企业就业; not 赴新疆阿克苏采棉)."""
-    return any(m.entry.canonical in ETHNONYMS for m in matches) or any(
-        is_xinjiang_people(m.entry) and not _located(text, m.start) for m in matches)
-
-
-def _outward(matches: Sequence[Match], text: str) -> bool:
-    """Whether the move leads out of Xinjiang or moves Xinjiang people (疆外, 内地, another
-    province after the move): such an event stands on a page that also speaks of inward
-    migration."""
-    first = _first_move(matches)
-    return _xinjiang_people(matches, text) or any(
-        m.entry.canonical in OUTWARD or (m.entry.category == ELSEWHERE and m.start > first)
-        for m in matches)
-
-
-def _located(text: str, start: int) -> bool:
-    """Whether a place at ``start`` is where something is or goes (在浙江, "in Anhui", 到天津)
-    rather than where people come from."""
-    return bool(LOCATIVE.search(text[max(0, start - LOCATIVE_WINDOW) : start]))
-
-
-def _from_elsewhere(matches: Sequence[Match], text: str) -> bool:
-    """Whether people of another province are the ones moved: the province stands before the
-    first move, not as a location (湖南省…组织劳务输出; 青海…向新疆…输送), or the sentence is
-    about seasonal cotton picking and names another province."""
-    first = _first_move(matches)
-    elsewhere = [m for m in matches if m.entry.category == ELSEWHERE
-                 and not text.startswith(AID, m.end)]  # 广东援疆指挥部: the paired province
-    if any(m.start < first and not _located(text, m.start) for m in elsewhere):
-        return True
-    return bool(elsewhere) and any(m.entry.canonical in COTTON for m in matches)
-
-
-def _negated(text: str, match: Match) -> bool:
-    """Whether a move is denied ("are not sent", 从未转移, 不存在…输送)."""
-    return bool(NEGATION.search(text[max(0, match.start - NEGATION_WINDOW) : match.start]))
-
-
 def _as_said(matches: Sequence[Match], text: str) -> list[Match]:
     """The matches without denied moves, and with other provinces before the move out of the
     destination slot (there they are who is moved or where the sentence is, not where to)."""
-    first = _first_move(matches)
+    first = first_move(matches)
     kept = []
     for match in matches:
-        if match.entry.slot == "move" and text and _negated(text, match):
+        if match.entry.slot == "move" and text and negated(text, match):
             continue
         if match.entry.category == ELSEWHERE and match.start < first:
             match = match._replace(entry=replace(match.entry, slot=""))
@@ -177,16 +125,22 @@ def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str =
     who = "who" in slots or compound or implied or counted
     if "move" not in slots or not who or not (strong or concrete):
         return Event(packed, 0.0, concrete, anchored)
-    people = _xinjiang_people(matches, text)
+    return _directed(Event(packed, event_score(slots, specific), concrete, anchored), matches,
+                     text)
+
+
+def _directed(event: Event, matches: Sequence[Match], text: str) -> Event:
+    """The event with its direction: no event when people are moved INTO Xinjiang or people of
+    another province are moved (direction.py)."""
+    entries = [match.entry for match in matches]
+    people = names_xinjiang_people(matches, text)
     arriving = all(e.canonical in ARRIVALS for e in entries if e.slot == "move") and not (
-        _outward(matches, text))  # arriving somewhere in Xinjiang, from elsewhere
-    inward = (arriving or any(e.slot == "inward" for e in entries)) and not people
-    if not inward and not people and _from_elsewhere(matches, text):
-        return Event(packed, 0.0, concrete, anchored, elsewhere=True)
-    if inward:
-        return Event(packed, 0.0, concrete, anchored, inward=True)
-    return Event(packed, event_score(slots, specific), concrete, anchored,
-                 outward=_outward(matches, text))
+        outward(matches, text))  # arriving somewhere in Xinjiang, from elsewhere
+    if (arriving or any(e.slot == "inward" for e in entries)) and not people:
+        return replace(event, score=0.0, inward=True)
+    if not people and from_elsewhere(matches, text):
+        return replace(event, score=0.0, elsewhere=True)
+    return replace(event, outward=outward(matches, text))
 
 
 def could_be_event(entries: Sequence[Entry]) -> bool:
@@ -211,22 +165,6 @@ def context_event(matches: Sequence[Match]) -> Event | None:
         return None
     anchored = any(is_anchor(m.entry) for m in matches)
     return Event((("control", tuple(dict.fromkeys(terms))),), CONTROL, False, anchored)
-
-
-def is_xinjiang_people(entry: Entry) -> bool:
-    """Whether an entry names Xinjiang people who can be the ones moved: Uyghurs, a southern
-    prefecture or county, a Xinjiang-only institution (not Urumqi or the XPCC, where labourers
-    from other provinces go)."""
-    if entry.canonical in ETHNONYMS or entry.canonical in XINJIANG_ONLY or (
-            entry.canonical in MINORITIES):
-        return True
-    return entry.category == PLACE and entry.weight >= SPECIFIC_PLACE and entry.canonical not in (
-        "兵团", "xpcc")
-
-
-def is_anchor(entry: Entry) -> bool:
-    """Whether an entry ties a page to Xinjiang: a place, a company, a Xinjiang-only term."""
-    return entry.category in (PLACE, COMPANY) or entry.canonical in XINJIANG_ONLY
 
 
 def counter_weights(entries: Sequence[Entry]) -> dict[str, float]:
