@@ -215,9 +215,11 @@ def test_mark_missed_evidence(desk: Served, browser: WebDriver) -> None:
         assert review_measures(session).overall.missed == 1
     engine.dispose()
     shot(browser, "13-missed-evidence-marked")
+    marked = browser.find_element(By.ID, "missed-state")
     browser.find_element(By.ID, "withdraw-missed").click()
+    WebDriverWait(browser, 10).until(ec.staleness_of(marked))  # the page was loaded again
     WebDriverWait(browser, 10).until(
-        lambda d: "withdrawn" in d.find_element(By.ID, "missed-state").text)
+        ec.text_to_be_present_in_element((By.ID, "missed-state"), "withdrawn"))
     assert [m[1] for m in missed_marks(desk)] == ["missed", "not_missed"]
     shot(browser, "14-missed-evidence-withdrawn")
 
