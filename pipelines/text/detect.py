@@ -34,6 +34,7 @@ from pipelines.text.types import Detection, Hit
 DETECTOR_VERSION = "events-1"  # bump when the detection logic (not the lexicon) changes
 
 _MOVE = "move"
+LOOSE_INWARD = frozenset(("to xinjiang",))  # "a visit to Xinjiang": inward only in an event
 LEAD = 200  # characters of a page's start (its title and lead) where one Xinjiang name anchors it
 
 
@@ -172,10 +173,12 @@ class Detector:
         if candidates is not None:
             buckets = _bucket(prepared.sentences, *candidates)
             everything = [*candidates[0], *candidates[1]]
-            inward = _moves_into_xinjiang(everything)  # then only outward events count
-            events = [s for s in self._examine(prepared, buckets, segmentation)
-                      if s.event.is_event and (s.event.outward or not inward)]
-            anchored = anchored or _anchored(buckets, everything)
+            examined = self._examine(prepared, buckets, segmentation)
+            inward = (any(s.event.inward for s in examined) or _speaks_inward(everything)) and (
+                not any(is_xinjiang_people(m.entry) for m in everything))
+            into = _moves_into_xinjiang(everything)  # then only outward events count
+            events = [s for s in examined if s.event.is_event and (s.event.outward or not into)]
+            anchored = anchored or (not inward and _anchored(buckets, everything))
             if not anchored and any(s.event.anchored for s in events):
                 events = [s for s in events if s.event.anchored]  # only they name Xinjiang
                 anchored = True
@@ -272,10 +275,10 @@ class Detector:
 
 def _anchored(buckets: Buckets, matches: list[Match]) -> bool:
     """Whether the page is about Xinjiang: it names Xinjiang (places, companies) in its first
-    ``LEAD`` characters or in two sentences, and at least as often as other provinces (a page
-    about Sichuan or Tibet that mentions Xinjiang once or as a model is not anchored by it)."""
-    if any(m.entry.slot == "inward" for m in matches):
-        return False  # Xinjiang is where the labourers go: only an event can anchor the page
+    ``LEAD`` characters or in two sentences, and more often than other provinces (a page about
+    Sichuan or Tibet that mentions Xinjiang once or as a model is not anchored by it). A page
+    with an event moving people INTO Xinjiang is not anchored this way: there Xinjiang is
+    where labourers go, and only an event naming Xinjiang people anchors it."""
     xinjiang, elsewhere = _mentions(matches)
     if xinjiang <= elsewhere:
         return False
@@ -285,9 +288,17 @@ def _anchored(buckets: Buckets, matches: list[Match]) -> bool:
     return next(named, None) is not None and next(named, None) is not None  # two sentences
 
 
+def _speaks_inward(matches: list[Match]) -> bool:
+    """Whether the page uses a marker of movement into Xinjiang (赴新疆, 返疆, "arrived in
+    Urumqi"; a bare "to Xinjiang" counts only inside an event)."""
+    return any(m.entry.slot == "inward" and m.entry.canonical not in LOOSE_INWARD
+               for m in matches)
+
+
 def _moves_into_xinjiang(matches: list[Match]) -> bool:
-    """Whether the page speaks of going into Xinjiang (赴疆, 返疆, "to Xinjiang", or seasonal
-    cotton pickers, who mostly come from other provinces) and names no Xinjiang people
-    (Uyghurs, southern prefectures and counties) who could be the ones moved."""
-    inward = any(m.entry.slot == "inward" or m.entry.canonical in COTTON for m in matches)
+    """Whether the page speaks of going into Xinjiang (inward markers, or seasonal cotton
+    pickers, who mostly come from other provinces) and names no Xinjiang people (Uyghurs,
+    minorities, southern prefectures and counties) who could be the ones moved."""
+    cotton = any(m.entry.canonical in COTTON for m in matches)
+    inward = cotton or _speaks_inward(matches)
     return inward and not any(is_xinjiang_people(m.entry) for m in matches)

@@ -23,6 +23,9 @@ XINJIANG_ONLY = frozenset((
 COTTON = frozenset(("拾花工", "棉田", "cotton pickers", "cotton field"))  # seasonal picking
 LOCATIVE = re.compile(r"(?:[在于到赴往至达]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
 LOCATIVE_WINDOW = 12
+FROM = re.compile(  # 来自河南, "from other provinces, such as Henan"
+    r"(?:(?:[从自]|来自)[^，。,;；]{0,6}|\bfrom\s+(?:(?!\b(?:in|at|to|into)\b)[^.;。；]){0,50})$")
+FROM_WINDOW = 60
 ARRIVALS = frozenset(("抵达", "arrive"))  # arrivals in Xinjiang are inward unless of its people
 MINORITIES = frozenset(("少数民族", "minority"))  # on a Xinjiang page: Uyghurs and others
 AID = "援疆"  # right after a province: that province's aid-Xinjiang office, an organiser
@@ -50,8 +53,13 @@ def outward(matches: Sequence[Match], text: str) -> bool:
     migration."""
     first = first_move(matches)
     return names_xinjiang_people(matches, text) or any(
-        m.entry.canonical in OUTWARD or (m.entry.category == ELSEWHERE and m.start > first)
-        for m in matches)
+        (m.entry.canonical in OUTWARD or (m.entry.category == ELSEWHERE and m.start > first))
+        and not came_from(text, m.start) for m in matches)
+
+
+def came_from(text: str, start: int) -> bool:
+    """Whether a place at ``start`` is where people come from (来自河南, "from other provinces")."""
+    return bool(FROM.search(text[max(0, start - FROM_WINDOW) : start]))
 
 
 def located(text: str, start: int) -> bool:
@@ -69,6 +77,9 @@ def from_elsewhere(matches: Sequence[Match], text: str) -> bool:
                  and not text.startswith(AID, m.end)]  # 广东援疆指挥部: the paired province
     if any(m.start < first and not located(text, m.start) for m in elsewhere):
         return True
+    if any(came_from(text, m.start) for m in matches
+           if m in elsewhere or m.entry.canonical in OUTWARD):
+        return True  # "laborers from Henan, Sichuan", "pickers from across the country"
     return bool(elsewhere) and any(m.entry.canonical in COTTON for m in matches)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from pipelines.text.direction import (
     ARRIVALS,
+    COTTON,
     SPECIFIC_PLACE,
     first_move,
     from_elsewhere,
@@ -120,7 +121,8 @@ def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str =
     concrete = not disputed and (specific or any(slot in slots for slot in CONCRETE))
     packed = tuple((slot, tuple(values)) for slot, values in slots.items())
     compound, strong = _move_strength(entries)
-    implied = strong and "destination" in slots and "organiser" in slots  # 政府将她转移至工厂
+    implied = strong and "destination" in slots and "organiser" in slots and any(
+        not e.canonical.isascii() for e in entries if e.slot == "move")  # 政府将她转移至工厂
     counted = "figure" in slots and max(_move_weights(entries), default=0) >= COUNTED_MOVE
     who = "who" in slots or compound or implied or counted
     if "move" not in slots or not who or not (strong or concrete):
@@ -134,9 +136,11 @@ def _directed(event: Event, matches: Sequence[Match], text: str) -> Event:
     another province are moved (direction.py)."""
     entries = [match.entry for match in matches]
     people = names_xinjiang_people(matches, text)
-    arriving = all(e.canonical in ARRIVALS for e in entries if e.slot == "move") and not (
+    arriving = any(e.canonical in ARRIVALS for e in entries if e.slot == "move") and not (
         outward(matches, text))  # arriving somewhere in Xinjiang, from elsewhere
-    if (arriving or any(e.slot == "inward" for e in entries)) and not people:
+    picking = any(e.canonical in COTTON for e in entries) and max(
+        e.weight for e in entries if e.slot == "move") < STRONG_MOVE  # hiring pickers
+    if (arriving or picking or any(e.slot == "inward" for e in entries)) and not people:
         return replace(event, score=0.0, inward=True)
     if not people and from_elsewhere(matches, text):
         return replace(event, score=0.0, elsewhere=True)
