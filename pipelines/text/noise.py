@@ -25,14 +25,13 @@ _WS = " \t\u3000\u00a0\r\n"
 # Each pattern starts at a rare character (a bracket, whitespace) and only then looks behind it
 # for a Chinese character: a look-behind tried at every position costs more than the detector.
 # One bracketed annotation right after a Chinese character: (zhuǎn), （zhuǎnyí）, (lao dong)
-_ANNOTATION = re.compile(rf"[(（](?<=[{_HAN}][(（])([a-z{_TONED}A-Z'’ ]{{1,40}})[)）]")
-# whitespace between two Chinese characters (one line break at most: checked in Python)
-_GAP = re.compile(rf"[{_WS}](?<=[{_HAN}][{_WS}])[{_WS}]*(?=[{_HAN}])")
-_ZERO = re.compile(f"[{_ZERO_WIDTH}]")
-# the three at once, behind one leading char class (re then skips other characters in C)
-_ANY = re.compile(
+# One pattern for the three kinds, behind one leading char class (re skips every other
+# character in C; a look-behind tried at every position would cost more than the detector):
+# a zero-width char; pinyin in brackets right after a Chinese character (转(zhuǎn)移); and
+# whitespace between two Chinese characters (one line break at most: checked in Python).
+_NOISE = re.compile(
     rf"[{_ZERO_WIDTH}(（{_WS}](?:(?<=[{_ZERO_WIDTH}])"
-    rf"|(?<=[{_HAN}][(（])[a-z{_TONED}A-Z'’ ]{{1,40}}[)）]"
+    rf"|(?<=[{_HAN}][(（])(?P<pinyin>[a-z{_TONED}A-Z'’ ]{{1,40}})[)）]"
     rf"|(?<=[{_HAN}][{_WS}])[{_WS}]*(?=[{_HAN}]))"
 )
 Joins = Callable[[str, str], bool]
@@ -96,26 +95,26 @@ def _joins_words(text: str, start: int, gap: str, joins: Joins | None) -> bool:
 
 
 def _noise_spans(text: str, joins: Joins | None) -> list[tuple[int, int]]:
-    """The spans of noise in ``text``, sorted and not overlapping."""
-    spans = [m.span() for m in _ANNOTATION.finditer(text) if is_pinyin(m.group(1))]
-    spans += [m.span() for m in _GAP.finditer(text)
-              if _joins_words(text, m.start(), m.group(), joins)]
-    spans += [m.span() for m in _ZERO.finditer(text)]
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+    """The spans of noise in ``text``, in order and not overlapping (one regex pass)."""
+    spans = []
+    for match in _NOISE.finditer(text):
+        pinyin = match.group("pinyin")
+        if pinyin is not None:
+            keep = is_pinyin(pinyin)
+        elif text[match.start()] in _ZERO_WIDTH:
+            keep = True
         else:
-            merged.append((start, end))
-    return merged
+            keep = _joins_words(text, match.start(), match.group(), joins)
+        if keep:
+            spans.append(match.span())
+    return spans
 
 
 def compact(text: str, joins: Joins | None = None) -> Compacted:
     """``text`` without pinyin annotations, gaps between Chinese characters and zero-width
     characters (most texts have none: one regex search, no copy). ``joins(left, right)``:
     whether a known term runs across a line break between ``left`` and ``right``."""
-    if not _ANY.search(text):
+    if not _NOISE.search(text):
         return Compacted(text)
     spans = _noise_spans(text, joins)
     if not spans:
