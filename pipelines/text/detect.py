@@ -93,9 +93,13 @@ def _bucket(
     starts = [start for start, _ in spans]
     buckets: Buckets = {}
     for side, matches in enumerate((chinese, english)):
+        i, first, end = -1, 0, -1  # the sentence found last: matches come nearly in text order
         for match in matches:
-            i = bisect.bisect_right(starts, match.start) - 1
-            if i >= 0 and match.start < spans[i][1]:
+            at = match.start
+            if not first <= at < end:
+                i = bisect.bisect_right(starts, at) - 1
+                first, end = spans[i] if i >= 0 else (0, -1)
+            if i >= 0 and at < end:
                 buckets.setdefault(i, ([], []))[side].append(match)
     return buckets
 
@@ -226,6 +230,9 @@ class Detector:
         normalised, found = prepared.normalised, []
         for i in sorted(buckets):
             chinese, english = buckets[i]
+            if not any(m.entry.starts_event for m in chinese) and not any(
+                    m.entry.starts_event for m in english):
+                continue
             if not could_be_event(_entries([*chinese, *english])):
                 continue  # no jieba call for a sentence whose words can make no event
             start, end = prepared.sentences[i]

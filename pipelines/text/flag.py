@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -60,6 +61,11 @@ class Entry:
     weight: float  # term weight; for companies 1.0 if tied to transfers else 0.5
     slot: str = ""  # the event slot it fills (pipelines/text/events.py), "" for none
 
+    @cached_property
+    def starts_event(self) -> bool:
+        """Whether this entry can start an event: a move, or trainees (placed into work)."""
+        return self.slot == MOVE or self.category == "camp_to_work"
+
 
 class Match(NamedTuple):
     """One match in the normalised text (a named tuple: millions are made per reprocess)."""
@@ -98,12 +104,13 @@ def _automaton(entries: dict[str, Entry]) -> ahocorasick.Automaton:
     return automaton
 
 
-def _scan(automaton: ahocorasick.Automaton, text: str) -> Iterator[Match]:
-    """All (possibly overlapping) raw matches."""
+def _scan(automaton: ahocorasick.Automaton, text: str) -> list[Match]:
+    """All (possibly overlapping) raw matches (a list comprehension: pages with many place
+    names make this the detector's hottest loop)."""
     if len(automaton) == 0:
-        return
-    for last, (length, entry) in automaton.iter(text):
-        yield Match(last - length + 1, last + 1, entry)
+        return []
+    return [Match(last - length + 1, last + 1, entry)
+            for last, (length, entry) in automaton.iter(text)]
 
 
 _LATIN = re.compile("[a-z]")  # English spellings (stock codes are matched with the Chinese ones)

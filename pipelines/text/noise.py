@@ -127,7 +127,8 @@ def compact(text: str, joins: Joins | None = None) -> Compacted:
     return Compacted("".join(parts), tuple(spans))
 
 
-_WRAP = re.compile(r"(?<=[a-z,;])[ \t]*\n(?=[ \t]*[a-z])")
+_WRAP_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz,;")
+_WRAP = re.compile(r"\n(?=[ \t]*[a-z])")  # then a lower-case letter, comma or ; before it
 
 
 def soften_wraps(text: str) -> str:
@@ -135,4 +136,11 @@ def soften_wraps(text: str) -> str:
     joined with spaces for sentence splitting: same length, so offsets stay valid."""
     if "\n" not in text:
         return text
-    return _WRAP.sub(lambda m: " " * len(m.group()), text)
+    breaks = [m.start() for m in _WRAP.finditer(text)
+              if text[max(0, m.start() - 16) : m.start()].rstrip(" \t")[-1:] in _WRAP_BEFORE]
+    if not breaks:
+        return text
+    chars = list(text)
+    for at in breaks:
+        chars[at] = " "
+    return "".join(chars)
