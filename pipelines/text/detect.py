@@ -33,7 +33,6 @@ from pipelines.text.types import Detection, Hit
 
 DETECTOR_VERSION = "events-1"  # bump when the detection logic (not the lexicon) changes
 
-_MOVE = "move"
 LOOSE_INWARD = frozenset(("to xinjiang",))  # "a visit to Xinjiang": inward only in an event
 LEAD = 200  # characters of a page's start (its title and lead) where one Xinjiang name anchors it
 
@@ -102,11 +101,6 @@ def _bucket(
             if i >= 0 and at < end:
                 buckets.setdefault(i, ([], []))[side].append(match)
     return buckets
-
-
-def _has_slot(matches: Iterable[Match], slot: str) -> bool:
-    """Whether any match fills ``slot``."""
-    return any(match.entry.slot == slot for match in matches)
 
 
 def _mentions(matches: list[Match]) -> tuple[int, int]:

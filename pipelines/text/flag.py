@@ -225,12 +225,6 @@ def find_figures(normalised: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def has_figure(normalised: str, start: int, end: int) -> bool:
-    """Whether a figure (as in ``find_figures``) starts and ends within [start, end)."""
-    zh = ZH_FIGURE.search(normalised, start, end)
-    return bool(zh or EN_FIGURE.search(normalised, start, end))
-
-
 class Matcher:
     """Two automata (Chinese on simplified text, English on lower-cased text), built once."""
 
