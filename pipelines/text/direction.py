@@ -20,6 +20,8 @@ SPECIFIC_PLACE = 0.6  # Xinjiang places at least this heavy are specific origins
 XINJIANG_ONLY = frozenset((
     "职业技能教育培训中心", "教培中心", "访惠聚", "喀什和田两地三年10万人就业计划", "再教育营",
     "vocational skills education and training center", "re-education camp"))
+CAMPS = frozenset(("再教育营", "re-education camp", "教培中心", "职业技能教育培训中心",
+                   "vocational skills education and training center"))
 COTTON = frozenset(("拾花工", "棉田", "cotton pickers", "cotton field"))  # seasonal picking
 LOCATIVE = re.compile(r"(?:[在于到赴往至达]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
 LOCATIVE_WINDOW = 12
@@ -38,6 +40,14 @@ OUTWARD = frozenset(("疆外", "内地", "外省", "other provinces", "内地就
 def first_move(matches: Sequence[Match]) -> int:
     """Where the sentence's first move starts."""
     return min((m.start for m in matches if m.entry.slot == "move"), default=0)
+
+
+def into_camps(matches: Sequence[Match]) -> bool:
+    """Whether a camp is where the move leads ("placed them in internment camps", 送入再教育营):
+    detention, not work — unless a workplace is named too (checked by the caller)."""
+    moves = [m.start for m in matches if m.entry.slot == "move"]
+    return bool(moves) and any(
+        m.entry.canonical in CAMPS and m.start > min(moves) for m in matches)
 
 
 def names_xinjiang_people(matches: Sequence[Match], text: str) -> bool:

@@ -18,6 +18,7 @@ from pipelines.text.direction import (
     SPECIFIC_PLACE,
     first_move,
     from_elsewhere,
+    into_camps,
     is_anchor,
     names_xinjiang_people,
     negated,
@@ -133,8 +134,10 @@ def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str =
 
 def _directed(event: Event, matches: Sequence[Match], text: str) -> Event:
     """The event with its direction: no event when people are moved INTO Xinjiang or people of
-    another province are moved (direction.py)."""
+    another province are moved (direction.py), or into camps rather than work."""
     entries = [match.entry for match in matches]
+    if into_camps(matches) and "destination" not in dict(event.slots):
+        return replace(event, score=0.0)
     people = names_xinjiang_people(matches, text)
     arriving = any(e.canonical in ARRIVALS for e in entries if e.slot == "move") and not (
         outward(matches, text))  # arriving somewhere in Xinjiang, from elsewhere

@@ -132,3 +132,20 @@ def test_english_expansion() -> None:
     assert "labor-transfer" in expand("labour transfer", "")
     assert "mobilised" in expand("mobilize", "verb")
     assert "bussed" in expand("bus", "verb") and "sent" in expand("send", "verb")
+
+
+def test_forced_labour_lowers_nothing_unless_in_scare_quotes(detector: Detector) -> None:
+    critical = ("Rights groups say the programmes amount to forced labour: Uyghur workers were "
+                "sent to factories in other provinces, where officials watch them.")
+    assert _check(detector, critical).flagged
+    rebuttal = ('西方炒作所谓新疆"强迫劳动"，新疆各族群众外出务工。')
+    assert not _check(detector, rebuttal).flagged
+
+
+def test_moved_into_camps_is_detention_not_work(detector: Detector) -> None:
+    text = ("Authorities in Hotan detained thousands of Uyghurs and placed them in "
+            "re-education camps.")
+    assert not _check(detector, text).flagged
+    to_work = ("Graduates of the re-education camps in Hotan were placed in factories in "
+               "Anhui under a government programme.")
+    assert _check(detector, to_work).flagged
