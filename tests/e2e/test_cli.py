@@ -87,6 +87,17 @@ def test_detect_text_file_and_bad_inputs(tmp_path: Path) -> None:
     assert missing["error"].startswith("cannot read")
 
 
+def test_detect_region_anchors_a_notice_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    notice = tmp_path / "notice.txt"
+    notice.write_text("我县今年组织农村富余劳动力1500人赴内地企业务工，由乡镇干部带队。",
+                      encoding="utf-8")
+    plain = json.loads(run("detect", str(notice), "--format", "json").stdout)
+    anchored = run("detect", str(notice), "--region", "墨玉县", "--format", "json")
+    assert not plain[0]["flagged"] and json.loads(anchored.stdout)[0]["flagged"]
+    bad = run("detect", str(notice), "--region", "Paris")
+    assert bad.returncode == 2 and "--region" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_scrapy_list_shows_every_source() -> None:
     result = run("list", tool="scrapy")
     assert result.returncode == 0, result.stderr

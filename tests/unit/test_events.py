@@ -149,3 +149,14 @@ def test_moved_into_camps_is_detention_not_work(detector: Detector) -> None:
     to_work = ("Graduates of the re-education camps in Hotan were placed in factories in "
                "Anhui under a government programme.")
     assert _check(detector, to_work).flagged
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\n\n", "(", "（zhuǎn", "转(" + "a" * 500 + ")移", "转\u200b" * 2000,
+    "转 " * 5000, "(zhuǎn)(yí)", "a(zhuǎn)b", "转（ＺＨＵＡＮ）移", "\ufeff\u00ad",
+])
+def test_compact_survives_odd_text(text: str) -> None:
+    compacted = compact(text)
+    assert len(compacted.text) <= len(text)
+    if compacted.text:  # every kept char maps back to the same char of the original
+        assert all(text[compacted.original(i)] == ch for i, ch in enumerate(compacted.text))

@@ -56,6 +56,8 @@ def test_good_file_loads_with_defaults(tmp_path: Path) -> None:
         (("expect: {min_items: 3}", "expect: {min_items: -1}"), "field expect.min_items"),
         (("publisher: 示例新闻网", "publisher: 示例新闻网\nfrobnicate: 1"), "field frobnicate"),
         (('pattern: "/news/', 'pattern: "(/news/'), "field links.article"),
+        (("publisher: 示例新闻网", "publisher: 示例新闻网\nregion: 四川省凉山州"), "field region"),
+        (("publisher: 示例新闻网", "publisher: 示例新闻网\nregion: ''"), "field region"),
     ],
 )
 def test_malformed_file_names_file_and_field(tmp_path: Path, change: tuple[str, str],
