@@ -13,6 +13,7 @@ from pipelines.text.events import (
     Event,
     context_event,
     could_be_event,
+    could_work_away,
     counter_weights,
     sentence_event,
 )
@@ -31,7 +32,7 @@ from pipelines.text.sentences import (
 )
 from pipelines.text.types import Detection, Hit
 
-DETECTOR_VERSION = "events-1"  # bump when the detection logic (not the lexicon) changes
+DETECTOR_VERSION = "events-2"  # bump when the detection logic (not the lexicon) changes
 
 LOOSE_INWARD = frozenset(("to xinjiang",))  # "a visit to Xinjiang": inward only in an event
 LEAD = 200  # characters of a page's start (its title and lead) where one Xinjiang name anchors it
@@ -164,7 +165,7 @@ class Detector:
         Only sentences with a move candidate are segmented: a page without one costs one
         automaton pass and no jieba call.
         """
-        candidates = self._matcher.event_candidates(prepared.normalised)
+        candidates = self._matcher.event_candidates(prepared.normalised, could_work_away)
         events: list[_Sentence] = []
         buckets: Buckets = {}
         anchored, concrete, counters = bool(prepared.region), False, {}
@@ -224,10 +225,8 @@ class Detector:
         normalised, found = prepared.normalised, []
         for i in sorted(buckets):
             chinese, english = buckets[i]
-            if not any(m.entry.starts_event for m in chinese) and not any(
-                    m.entry.starts_event for m in english):
-                continue
-            if not could_be_event(_entries([*chinese, *english])):
+            entries = _entries([*chinese, *english])
+            if not could_be_event(entries) and not could_work_away(entries):
                 continue  # no jieba call for a sentence whose words can make no event
             start, end = prepared.sentences[i]
             if looks_like_navigation(prepared.compacted.text[start:end]):
@@ -242,7 +241,8 @@ class Detector:
                 chinese = [m for m in chinese if not _inside(m.start, reported)]
                 english = [m for m in english if not _inside(m.start, reported)]
             matches = accept(chinese, english, segmentation, len(normalised))
-            event = sentence_event(matches, figure_texts(normalised, start, end), normalised)
+            event = sentence_event(matches, figure_texts(normalised, start, end), normalised,
+                                   (start, end))
             if event.is_event or event.inward or event.elsewhere:
                 found.append(_Sentence(start, end, tuple(matches), event))
         return found

@@ -72,6 +72,14 @@ def came_from(text: str, start: int) -> bool:
     return bool(FROM.search(text[max(0, start - FROM_WINDOW) : start]))
 
 
+NATIVE = re.compile(r"(?:[、,，和及与][^、,，。]{1,4})*籍")  # 四川、重庆籍务工人员: natives of
+
+
+def native_of(text: str, match: Match) -> bool:
+    """Whether a place names where people are natives of (四川、重庆籍), not where they go."""
+    return NATIVE.match(text, match.end, match.end + 16) is not None
+
+
 def located(text: str, start: int) -> bool:
     """Whether a place at ``start`` is where something is or goes (在浙江, "in Anhui", 到天津)
     rather than where people come from."""
@@ -95,7 +103,12 @@ def from_elsewhere(matches: Sequence[Match], text: str) -> bool:
 
 def negated(text: str, match: Match) -> bool:
     """Whether a move is denied ("are not sent", 从未转移, 不存在…输送)."""
-    return bool(NEGATION.search(text[max(0, match.start - NEGATION_WINDOW) : match.start]))
+    return denied_at(text, match.start)
+
+
+def denied_at(text: str, start: int) -> bool:
+    """Whether the words before ``start`` deny what follows ("not", 未, 从未)."""
+    return bool(NEGATION.search(text[max(0, start - NEGATION_WINDOW) : start]))
 
 
 def is_xinjiang_people(entry: Entry) -> bool:

@@ -9,6 +9,7 @@ the sentence names Uyghurs or other Xinjiang people as the ones moved.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -16,11 +17,15 @@ from pipelines.text.direction import (
     ARRIVALS,
     COTTON,
     SPECIFIC_PLACE,
+    came_from,
+    denied_at,
     first_move,
     from_elsewhere,
     into_camps,
     is_anchor,
+    is_xinjiang_people,
     names_xinjiang_people,
+    native_of,
     negated,
     outward,
 )
@@ -29,6 +34,7 @@ from pipelines.text.lexicon import (
     COMPOUND_FAMILIES,
     COUNTED_MOVE,
     COUNTER,
+    DETENTION,
     ELSEWHERE,
     ETHNONYMS,
     PLACE,
@@ -41,6 +47,13 @@ CONCRETE = ("destination", "organiser", "figure", "programme")
 # families that fill a second slot besides the move: 有组织转移 names an organiser, 转移内地 a
 # destination
 ALSO_FILLS = {"organised_transfer": "organiser", "channel": "destination"}
+# work done at the workplace a camp sentence names (detainees made to work in a factory)
+WORK = re.compile(r"劳动|工作|务工|上班|打工|干活|做工|生产|合同|工资|月薪|上岗"
+                  r"|\b(?:work(?:s|ed|ing)?|labou?r(?:s|ed|ing|ers?)?|produc(?:e|es|ed|ing)"
+                  r"|contracts?|shifts?|wages?|salar(?:y|ies))\b")
+WORKERS = frozenset(("工人", "员工", "worker", "laborer", "employee"))  # stand for a workplace
+CAMP_TO_WORK = "camp to work"  # the move slot's value when detainees are put to work
+WORKS_AWAY = "works in another province"  # Xinjiang people at a workplace elsewhere
 SLOT_ORDER = ("who", "move", "origin", "destination", "organiser", "figure", "control",
               "programme")
 
@@ -109,12 +122,71 @@ def _as_said(matches: Sequence[Match], text: str) -> list[Match]:
     return kept
 
 
-def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str = "") -> Event:
+def _put_to_work(matches: Sequence[Match], slots: dict[str, list[str]], text: str,
+                 span: tuple[int, int]) -> bool:
+    """Whether a sentence with no move says camps' detainees work at a workplace it names
+    (在工厂劳动的再教育营被关押者; "detainees work as forced laborers to produce textiles"); the
+    work is looked for outside the camp's own name ("labour camps")."""
+    camps = [m for m in matches if m.entry.canonical in DETENTION]
+    if "move" in slots or not camps or not (_workplace([m.entry for m in matches]) or any(
+            m.entry.canonical in WORKERS for m in matches)):
+        return False
+    inside = [(m.start, m.end) for m in camps]
+    return any(not any(a <= work.start() < b for a, b in inside)
+               and not denied_at(text, work.start()) for work in WORK.finditer(text, *span))
+
+
+def _workplace(entries: Sequence[Entry]) -> bool:
+    """Whether the entries name a workplace (a factory, a company; not a province)."""
+    return any(e.slot == "destination" and e.category != ELSEWHERE for e in entries)
+
+
+def could_work_away(entries: Sequence[Entry]) -> bool:
+    """Whether a sentence without a move may still place Xinjiang people at work elsewhere:
+    Uyghurs or a southern place, another province and a workplace (a cheap pre-check)."""
+    return (any(is_xinjiang_people(e) for e in entries) and _workplace(entries)
+            and any(e.category == ELSEWHERE for e in entries))
+
+
+def _works_away(matches: Sequence[Match], slots: dict[str, list[str]], text: str,
+                span: tuple[int, int]) -> bool:
+    """Whether a sentence with no move says Xinjiang people work at a workplace in another
+    province ("775 people from Shufu working in a Shaoguan toy factory", 维吾尔族员工在广东
+    工厂工作): the placement is the event, though no move verb is written."""
+    entries = [m.entry for m in matches]
+    if "move" in slots or not could_work_away(entries) or any(
+            e.slot == "inward" for e in entries):
+        return False
+    people = min(m.start for m in matches if is_xinjiang_people(m.entry))
+    away = any(m.entry.category == ELSEWHERE and m.start > people
+               and not came_from(text, m.start) and not native_of(text, m) for m in matches)
+    return away and any(not denied_at(text, work.start()) for work in WORK.finditer(text, *span))
+
+
+def _implied(matches: Sequence[Match], slots: dict[str, list[str]], text: str,
+             span: tuple[int, int]) -> dict[str, list[str]]:
+    """The slots of a sentence with no move, with the move it implies: detainees put to work,
+    or Xinjiang people working in another province (unchanged when it implies none)."""
+    entries = [match.entry for match in matches]
+    if _put_to_work(matches, slots, text, span):
+        who = [e.canonical for e in entries if e.canonical in DETENTION]
+        slots = {**slots, "who": who, "move": [CAMP_TO_WORK]}
+    elif _works_away(matches, slots, text, span):
+        people = [e.canonical for e in entries if is_xinjiang_people(e)][:1]
+        slots = {"who": people, **slots, "move": [WORKS_AWAY]}
+    return {slot: slots[slot] for slot in SLOT_ORDER if slot in slots}
+
+
+def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str = "",
+                   span: tuple[int, int] = (0, 0)) -> Event:
     """The event (or non-event) of one sentence's accepted matches and figures (``text``: the
-    folded text the match offsets point into)."""
+    folded text the match offsets point into; ``span``: the sentence's place in it)."""
+    written = any(m.entry.slot == "move" for m in matches)
     matches = _as_said(matches, text)
     entries = [match.entry for match in matches]
     slots = _slot_values(entries, figures)
+    if not written:  # a denied move implies nothing
+        slots = _implied(matches, slots, text, span)
     places = [e for e in entries if e.category == PLACE]
     specific = any(e.weight >= SPECIFIC_PLACE for e in places if e.slot == "origin")
     anchored = bool(places) or any(is_anchor(e) for e in entries)
@@ -156,6 +228,8 @@ def could_be_event(entries: Sequence[Entry]) -> bool:
     weights = _move_weights(entries)
     if any(e.category == "camp_to_work" for e in entries):
         return True
+    if any(e.canonical in DETENTION for e in entries):
+        return any(e.slot == "destination" or e.canonical in WORKERS for e in entries)
     if not weights:
         return False
     if max(weights) >= COUNTED_MOVE or any(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -15,6 +15,7 @@ from pipelines.text.lexicon import (
     COMPANY,
     COMPOUND_FAMILIES,
     COUNTED_MOVE,
+    DETENTION,
     ETHNONYMS,
     GAP,
     SLOT_OF,
@@ -63,8 +64,9 @@ class Entry:
 
     @cached_property
     def starts_event(self) -> bool:
-        """Whether this entry can start an event: a move, or trainees (placed into work)."""
-        return self.slot == MOVE or self.category == "camp_to_work"
+        """Whether this entry can start an event: a move, trainees (placed into work), or
+        camps and detainees (put to work)."""
+        return self.slot == MOVE or self.category == "camp_to_work" or self.canonical in DETENTION
 
 
 class Match(NamedTuple):
@@ -130,9 +132,9 @@ def _triggers(zh: dict[str, Entry], gaps: list[Gap]) -> tuple[Pattern, Pattern, 
     strong: list[str] = []
     weak: list[str] = []
     for key, entry in zh.items():
-        if entry.slot == MOVE or entry.category == "camp_to_work":
+        if entry.starts_event:
             heavy = entry.weight >= COUNTED_MOVE or entry.category in COMPOUND_FAMILIES
-            (strong if heavy or entry.category == "camp_to_work" else weak).append(key)
+            (strong if heavy or entry.slot != MOVE else weak).append(key)
     for gap in gaps:
         if gap.entry.slot == MOVE:
             (strong if gap.entry.weight >= COUNTED_MOVE else weak).append(gap.right)
@@ -287,9 +289,12 @@ class Matcher:
         return bool(self._weak and self._weak.search(normalised)
                     and self._who and self._who.search(normalised))
 
-    def event_candidates(self, normalised: str) -> tuple[list[Match], list[Match]] | None:
+    def event_candidates(
+        self, normalised: str, also: Callable[[list[Entry]], bool] | None = None
+    ) -> tuple[list[Match], list[Match]] | None:
         """``candidates``, or None when they can make no event (most pages): then no match
-        object is built for the places and companies a page names."""
+        object is built for the places and companies a page names. ``also``: whether English
+        entries with no move may still make one (Uyghurs at work in another province)."""
         chinese_move = self.could_move(normalised)
         latin = _LATIN.search(normalised) is not None
         if not chinese_move and not latin:
@@ -301,7 +306,8 @@ class Matcher:
                 for match in _scan(self._en, normalised)
                 if _english_bounded(normalised, match.start, match.end)
             ] + _scan_gaps(self._en_gaps, normalised)
-            if not chinese_move and not any(m.entry.slot == MOVE for m in english):
+            if not chinese_move and not any(m.entry.starts_event for m in english) and not (
+                    also and also([m.entry for m in english])):
                 return None
         chinese = list(_scan(self._zh, normalised)) + _scan_gaps(self._zh_gaps, normalised)
         return self._split_codes(chinese, english, normalised)

@@ -49,6 +49,11 @@ SLOT_OF = {
 ETHNONYMS = frozenset(("维吾尔族", "uyghur", "维吾尔族群众"))
 # a move term this heavy makes an event with a head count alone (吸纳就业700多人); 就业 does not
 COUNTED_MOVE = 1.5
+# camps and their detainees: with a workplace and work in the same sentence, an event by
+# themselves (detainees put to work: camp-to-work), though no move verb is written
+DETENTION = frozenset(("再教育营", "re-education camp", "教培中心", "职业技能教育培训中心",
+                       "vocational skills education and training center", "被关押者",
+                       "detainee"))
 # Families whose terms name the move AND who is moved (转移就业, 劳务输出, labor transfer)
 COMPOUND_FAMILIES = frozenset(("transfer", "organised_transfer", "channel", "dispatch", "soft"))
 PLACE = "place"

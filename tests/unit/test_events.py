@@ -160,3 +160,37 @@ def test_compact_survives_odd_text(text: str) -> None:
     assert len(compacted.text) <= len(text)
     if compacted.text:  # every kept char maps back to the same char of the original
         assert all(text[compacted.original(i)] == ch for i, ch in enumerate(compacted.text))
+
+
+# Sentences with no move verb that still describe a placement (events-2), and their traps.
+IMPLIED = [
+    ("After nine months in an internment camp in Karakax, former detainees were made to work "
+     "twelve-hour shifts at a glove factory in the county.", True),
+    ("在墨玉县，从再教育营出来的被关押者被安排在园区的服装工厂劳动，每月工资600元。", True),
+    ("Some 800 Uyghur workers from Kashgar now work at a toy factory in Guangdong on one-year "
+     "contracts.", True),
+    # the camp's own name is not the work: "labour camps used as factories" places nobody
+    ("Reports say brands in Kashgar are using these labour camps as factories.", False),
+    # a denied placement implies nothing
+    ("In Hotan, trainees at the vocational skills education and training centers study in "
+     "classrooms and are not sent to work in factories.", False),
+    # natives of other provinces at work in Xinjiang: the wrong direction
+    ("阿克陶县有395名四川、重庆籍务工人员在当地建筑工地和企业工作。", False),
+]
+
+
+@pytest.mark.parametrize(("text", "flagged"), IMPLIED)
+def test_a_placement_without_a_move_verb(detector: Detector, text: str, flagged: bool) -> None:
+    detection = _check(detector, text)
+    assert detection.flagged is flagged, (detection.score, [h.slot_dict() for h in detection.hits])
+    if flagged:
+        moves = {m for h in detection.hits for m in h.slot_dict().get("move", [])}
+        assert moves & {"camp to work", "works in another province"}
+
+
+def test_non_farm_sectors_are_where_rural_labour_is_moved(detector: Detector) -> None:
+    text = ("喀什地区今年组织农村富余劳动力向二三产业转移，各县人社部门统一安排。",
+            "Kashgar moved its rural surplus labour into the secondary and tertiary sectors.")
+    for passage in text:
+        hits = _check(detector, passage).hits
+        assert any("destination" in h.slot_dict() for h in hits), passage
