@@ -31,11 +31,23 @@ COMMAND_MODULES = [
 ]
 
 
+class _Version(argparse.Action):
+    """--version: print the versions (read only when asked) and exit."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from evidence.about import versions
+
+        print(versions().line())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every sub-command."""
     import importlib
 
     parser = argparse.ArgumentParser(prog="evidence", description=__doc__, parents=[_common(None)])
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="print the package, lexicon, extractor and detector versions")
     common = _common(argparse.SUPPRESS)  # so a sub-command does not reset the global value
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -83,6 +83,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="export all hits")
     p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     p.set_defaults(func=export)
 
     p = sub.add_parser("detect", parents=[common],
@@ -333,11 +334,20 @@ def show(args: argparse.Namespace) -> int:
     return 0
 
 
+def open_output(path: str, force: bool = False) -> TextIO:
+    """Open a new file to write; an existing one only with ``force`` (else a UserError)."""
+    try:
+        return open(path, "w" if force else "x", encoding="utf-8", newline="")  # noqa: SIM115
+    except FileExistsError:
+        raise UserError(f"{path} exists: not overwritten (pass --force to replace it)") from None
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def export(args: argparse.Namespace) -> int:
     """Export every hit as CSV or JSON Lines."""
     engine = open_database(args.db, create=False)
-    target: TextIO = (open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
-                      if args.output else sys.stdout)
+    target = open_output(args.output, args.force) if args.output else sys.stdout
     try:
         with session_scope(engine) as session:
             rows = iter_hits(session)
