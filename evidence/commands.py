@@ -363,28 +363,32 @@ def export(args: argparse.Namespace) -> int:
 
 
 def detect(args: argparse.Namespace) -> int:
-    """Run extraction and detection on local files; no database involved."""
+    """Run extraction and detection on local files; no database involved.
+
+    A file that cannot be read or extracted is named on standard error and skipped; the others
+    are still processed, and the exit status is 1 when any was skipped.
+    """
     from evidence.detect_files import detect_file
     from pipelines.text.lexicon import is_xinjiang_region
 
     if args.region and not is_xinjiang_region(args.region):
         raise UserError(f"--region {args.region!r} names no Xinjiang place of the lexicon")
     results = [detect_file(Path(name), args.region) for name in args.files]
+    for failed in (r for r in results if r.get("error")):
+        print(f"evidence: error: {failed['file']}: {failed['error']} (skipped)", file=sys.stderr)
+    found = [r for r in results if not r.get("error")]
     if args.format == "json":
-        json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
         buffer = io.StringIO()
-        for result in results:
+        for result in found:
             _describe_detection(result, buffer)
         print(buffer.getvalue(), end="")
-    return 1 if any(r.get("error") for r in results) else 0
+    return 1 if len(found) < len(results) else 0
 
 
 def _describe_detection(result: dict[str, Any], out: TextIO) -> None:
-    if result.get("error"):
-        out.write(f"{result['file']}: error: {result['error']}\n")
-        return
     verdict = "FLAGGED" if result["flagged"] else "not flagged"
     out.write(f"{result['file']}: {verdict} (score {result['score']:.1f}, "
               f"language {result['language']}, {len(result['hits'])} hits)\n")

@@ -80,11 +80,13 @@ def test_detect_text_file_and_bad_inputs(tmp_path: Path) -> None:
     broken.write_bytes(b"%PDF-1.4\n1 0 obj <<")
     result = run("detect", str(text), str(broken), str(tmp_path / "missing.html"),
                  "--format", "json")
-    ok, bad_pdf, missing = json.loads(result.stdout)
+    [ok] = json.loads(result.stdout)  # the bad files are skipped, named on standard error
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert ok["flagged"] is True and ok["hits"][0]["start"] == 0
-    assert bad_pdf["error"].startswith(("broken PDF", "not a PDF", "empty PDF"))
-    assert missing["error"].startswith("cannot read")
+    bad_pdf, missing = result.stderr.strip().splitlines()
+    assert bad_pdf.startswith(f"evidence: error: {broken}: ")
+    assert bad_pdf.split(f"{broken}: ")[1].startswith(("broken PDF", "not a PDF", "empty PDF"))
+    assert missing.startswith(f"evidence: error: {tmp_path / 'missing.html'}: cannot read")
 
 
 def test_detect_region_anchors_a_notice_and_refuses_a_bad_one(tmp_path: Path) -> None:
