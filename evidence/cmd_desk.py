@@ -35,7 +35,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     from evidence.commands import _date
 
     p = sub.add_parser("search", parents=[common], help="full-text search of every document")
-    p.add_argument("query", nargs="+", help="words or phrases, Simplified or Traditional")
+    p.add_argument("query", nargs="*", help="words or phrases, Simplified or Traditional")
+    p.add_argument("--all", action="store_true",
+                   help="with no words: list the documents the filters match (needs a filter)")
     p.add_argument("--source", help="only this source slug")
     p.add_argument("--kind", choices=["state_media", "government", "company"])
     p.add_argument("--from", dest="date_from", type=_date, help="published on/after")
@@ -113,12 +115,14 @@ def search(args: argparse.Namespace) -> int:
     """Search every stored document; print ranked results with the passage marked."""
     from db.search import SearchFilter
     from db.search import search as run_search
+    from evidence.search_query import check_query
 
     query = " ".join(args.query)
     wanted = SearchFilter(
         query=query, source=args.source, kind=args.kind, language=args.language,
         flagged="yes" if args.flagged else None, date_from=args.date_from,
         date_to=args.date_to, limit=max(1, args.limit), sort=args.sort)
+    check_query(wanted, args.all)
     engine = open_database(args.db, create=False)
     with session_scope(engine) as session:
         _sync(session)

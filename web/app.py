@@ -46,6 +46,7 @@ from db.rawstore import RawStore
 from db.review import ReviewError, add_review, history
 from db.search import SearchFilter, highlight, search, sync_index, term_needles
 from evidence.cite import full_citation
+from evidence.search_query import lists_everything
 from web import params
 from web.security import (
     ARCHIVE_POLICY,
@@ -128,18 +129,23 @@ def _hits_by_version(session: Session, version_ids: list[int]) -> dict[int, list
 
 
 def search_page(request: Request) -> Response:
-    """The search page: query, facets with counts, results with passages and hits."""
+    """The search page: query, facets with counts, results with passages and hits.
+
+    Without words or a chosen facet it lists nothing: it asks for words and offers the facets.
+    """
     desk: Desk = request.app.state.desk
     query = request.query_params
     wanted = params.search_filter(query)
+    unasked = lists_everything(wanted)
     with desk.read() as session:
         page = search(session, wanted)
-        hits = _hits_by_version(session, [r.facts.version_id for r in page.results])
+        shown = [] if unasked else page.results
+        hits = _hits_by_version(session, [r.facts.version_id for r in shown])
         cites = {h.id: citation(session, h) for group in hits.values() for h in group}
     pages = max(1, -(-page.total // params.PAGE_SIZE))
     return desk.render(request, "search.html", page=page, hits=hits, q=wanted.query,
                        query=query, number=wanted.offset // params.PAGE_SIZE + 1, pages=pages,
-                       needles=page.needles, mark=_mark_hit, cites=cites)
+                       needles=page.needles, mark=_mark_hit, cites=cites, unasked=unasked)
 
 
 def _mark_hit(hit: HitView, needles: list[str]) -> list[tuple[str, bool]]:
