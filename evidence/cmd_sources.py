@@ -26,6 +26,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--pages", type=int, default=10, help="live: stop after this many responses")
     p.add_argument("--update", action="store_true",
                    help="offline: write the current outcome to expected.json (review the diff)")
+    p.add_argument("--fixtures", type=Path, metavar="DIR",
+                   help="offline: the folder of per-source fixture folders (default: "
+                        "$EVIDENCE_FIXTURES_DIR, else tests/fixtures/sources of the checkout, "
+                        "else the copy installed with the package)")
     p.set_defaults(func=check_source)
 
     p = sub.add_parser("new-source", parents=[common],
@@ -51,15 +55,18 @@ def _source(slug: str) -> Any:
 def check_source(args: argparse.Namespace) -> int:
     """Replay fixtures against expected.json, or (--live) report rules the live site broke."""
     source = _source(args.slug)
-    return _live(source, args.pages) if args.live else _offline(source, args.update)
+    if args.live:
+        return _live(source, args.pages)
+    return _offline(source, args.update, args.fixtures)
 
 
-def _offline(source: Any, update: bool) -> int:
-    from evidence.source_check import check_fixtures, fixtures_root
+def _offline(source: Any, update: bool, fixtures: Path | None = None) -> int:
+    from evidence.source_check import check_fixtures, fixture_folder, is_installed_copy
 
-    folder = fixtures_root() / source.slug
-    if not (folder / "responses.json").is_file():
-        raise UserError(f"no fixtures for {source.slug} in {folder} (see CONTRIBUTING.md)")
+    folder = fixture_folder(source.slug, fixtures)
+    if update and is_installed_copy(folder):
+        raise UserError(f"{folder} is the copy installed with the package: --update writes "
+                        "into a clone of the repository (run it there, or pass --fixtures DIR)")
     summary, unused = check_fixtures(source, folder)
     text = json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
     expected_file = folder / "expected.json"

@@ -18,15 +18,50 @@ from typing import Any
 
 from crawler.items import CaptureItem
 from crawler.sources import SourceConfig
+from evidence.errors import UserError
 
 ROOT = Path(__file__).resolve().parent.parent
+CHECKOUT_FIXTURES = Path("tests/fixtures/sources")  # inside a clone of the repository
+# a wheel carries a copy of the checkout's fixtures here (setup.py copies them at build time)
+INSTALLED_FIXTURES = Path(__file__).resolve().parent / "source_fixtures"
 FIXTURE_TODAY = "2024-06-30"  # the clock of every replay: windows end here, not "today"
 REQUESTS_SHOWN = 15
 
 
+class FixturesNotFound(UserError):
+    """No folder that was looked in holds a source's fixtures."""
+
+
 def fixtures_root() -> Path:
-    """Return the folder of per-source fixtures ($EVIDENCE_FIXTURES_DIR overrides)."""
-    return Path(os.environ.get("EVIDENCE_FIXTURES_DIR") or ROOT / "tests/fixtures/sources")
+    """Return the folder new fixtures go in: $EVIDENCE_FIXTURES_DIR, else the checkout's."""
+    return Path(os.environ.get("EVIDENCE_FIXTURES_DIR") or ROOT / CHECKOUT_FIXTURES)
+
+
+def fixture_roots(explicit: Path | None = None) -> list[Path]:
+    """Where fixtures are looked for, in order: the folder named (``--fixtures`` or
+    $EVIDENCE_FIXTURES_DIR) alone; else this code's checkout, the current directory's
+    checkout, and the copy an installed package carries."""
+    named = explicit or os.environ.get("EVIDENCE_FIXTURES_DIR")
+    if named:
+        return [Path(named)]
+    found = [ROOT / CHECKOUT_FIXTURES, Path.cwd() / CHECKOUT_FIXTURES, INSTALLED_FIXTURES]
+    return list(dict.fromkeys(path.resolve() for path in found))
+
+
+def fixture_folder(slug: str, explicit: Path | None = None) -> Path:
+    """Return the first folder holding ``slug``'s fixtures; raise naming every place looked."""
+    looked = [root / slug for root in fixture_roots(explicit)]
+    for folder in looked:
+        if (folder / "responses.json").is_file():
+            return folder
+    raise FixturesNotFound(
+        f"no fixtures for {slug}: looked for responses.json in {', '.join(map(str, looked))} "
+        "(run from a clone of the repository, or pass --fixtures DIR; CONTRIBUTING.md)")
+
+
+def is_installed_copy(folder: Path) -> bool:
+    """Whether a fixture folder is the read-only copy inside an installed package."""
+    return folder.resolve().is_relative_to(INSTALLED_FIXTURES)
 
 
 @dataclass(frozen=True)
@@ -163,7 +198,7 @@ def summarise(run: Replay) -> dict[str, Any]:
 def check_fixtures(source: SourceConfig, folder: Path | None = None) -> tuple[dict[str, Any],
                                                                               list[str]]:
     """Replay a source's fixtures; return the summary and the fixtures nothing asked for."""
-    folder = folder or fixtures_root() / source.slug
+    folder = folder or fixture_folder(source.slug)
     fixtures = load_fixtures(folder)
     run = replay(source, fixtures)
     return summarise(run), sorted(set(fixtures) - run.served)
