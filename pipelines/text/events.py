@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pipelines.text.direction import (
     ARRIVALS,
     COTTON,
+    MINORITIES,
     SPECIFIC_PLACE,
     came_from,
     denied_at,
@@ -52,6 +53,7 @@ WORK = re.compile(r"劳动|工作|务工|上班|打工|干活|做工|生产|合�
                   r"|\b(?:work(?:s|ed|ing)?|labou?r(?:s|ed|ing|ers?)?|produc(?:e|es|ed|ing)"
                   r"|contracts?|shifts?|wages?|salar(?:y|ies))\b")
 WORKERS = frozenset(("工人", "员工", "worker", "laborer", "employee"))  # stand for a workplace
+HOMEBOUND = "返乡人员"  # workers of other provinces going home: never Xinjiang people moved out
 CAMP_TO_WORK = "camp to work"  # the move slot's value when detainees are put to work
 WORKS_AWAY = "works in another province"  # Xinjiang people at a workplace elsewhere
 SLOT_ORDER = ("who", "move", "origin", "destination", "organiser", "figure", "control",
@@ -215,7 +217,10 @@ def _directed(event: Event, matches: Sequence[Match], text: str) -> Event:
         outward(matches, text))  # arriving somewhere in Xinjiang, from elsewhere
     picking = any(e.canonical in COTTON for e in entries) and max(
         e.weight for e in entries if e.slot == "move") < STRONG_MOVE  # hiring pickers
-    if (arriving or picking or any(e.slot == "inward" for e in entries)) and not people:
+    homebound = any(e.canonical == HOMEBOUND for e in entries) and not any(
+        e.canonical in ETHNONYMS or e.canonical in MINORITIES for e in entries)
+    inward = arriving or picking or any(e.slot == "inward" for e in entries)
+    if homebound or (inward and not people):
         return replace(event, score=0.0, inward=True)
     if not people and from_elsewhere(matches, text):
         return replace(event, score=0.0, elsewhere=True)

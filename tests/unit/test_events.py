@@ -194,3 +194,9 @@ def test_non_farm_sectors_are_where_rural_labour_is_moved(detector: Detector) ->
     for passage in text:
         hits = _check(detector, passage).hits
         assert any("destination" in h.slot_dict() for h in hits), passage
+
+
+def test_workers_of_other_provinces_going_home_are_not_moved_out(detector: Detector) -> None:
+    text = ("阿克陶县开通农民工离疆返乡专列，县委、县政府组织395名务工人员乘车返回四川、重庆，"
+            "途经喀什站、阿克苏站。")
+    assert not _check(detector, text).flagged
