@@ -112,6 +112,12 @@ def _mentions(matches: list[Match]) -> tuple[int, int]:
     return len(xinjiang), len(elsewhere)
 
 
+def _may_start(matches: list[Match]) -> bool:
+    """Whether a sentence's matches hold a word an event can start with, or another province
+    (Xinjiang people at work there need no move word): a cheap pre-check."""
+    return any(m.entry.starts_event or m.entry.category == ELSEWHERE for m in matches)
+
+
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
     """Whether ``offset`` falls in one of ``spans``."""
     return any(start <= offset < end for start, end in spans)
@@ -225,6 +231,8 @@ class Detector:
         normalised, found = prepared.normalised, []
         for i in sorted(buckets):
             chinese, english = buckets[i]
+            if not _may_start(chinese) and not _may_start(english):
+                continue
             entries = _entries([*chinese, *english])
             if not could_be_event(entries) and not could_work_away(entries):
                 continue  # no jieba call for a sentence whose words can make no event

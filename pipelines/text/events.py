@@ -146,8 +146,8 @@ def _workplace(entries: Sequence[Entry]) -> bool:
 def could_work_away(entries: Sequence[Entry]) -> bool:
     """Whether a sentence without a move may still place Xinjiang people at work elsewhere:
     Uyghurs or a southern place, another province and a workplace (a cheap pre-check)."""
-    return (any(is_xinjiang_people(e) for e in entries) and _workplace(entries)
-            and any(e.category == ELSEWHERE for e in entries))
+    return (any(e.category == ELSEWHERE for e in entries) and _workplace(entries)
+            and any(is_xinjiang_people(e) for e in entries))
 
 
 def _works_away(matches: Sequence[Match], slots: dict[str, list[str]], text: str,
