@@ -10,11 +10,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from db.engine import open_database
 from tests.web.conftest import ROOT, free_port, serve
 
 MAX_SECONDS = 240
+pytestmark = pytest.mark.slow  # a whole demo crawl
 
 
 def test_ui_answers_during_a_crawl(tmp_path: Path) -> None:
