@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import opencc
 
+from pipelines.text.cache import cached
+
 # Ranges whose chars can NFKC-fold to one char: the BMP, maths letters, enclosed alphanumerics
 # and the CJK compatibility ideographs supplement.
 _FOLD_RANGES = ((0, 0xD800), (0xE000, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F200),
@@ -58,9 +60,19 @@ def _simplify_line(line: str) -> str:
     return "".join(_simplify_char(char) for char in line)
 
 
+def _tables_key() -> str:
+    """What the character tables derive from: Unicode's version (NFKC) and OpenCC's (t2s)."""
+    return f"unicode {unicodedata.unidata_version}; opencc {getattr(opencc, '__version__', '')}"
+
+
 @lru_cache(maxsize=1)
 def traditional_chars() -> frozenset[str]:
-    """Every CJK char that OpenCC t2s changes on its own."""
+    """Every CJK char that OpenCC t2s changes on its own (kept in the per-user cache)."""
+    return cached("traditional-chars", _tables_key(), _traditional_chars)
+
+
+def _traditional_chars() -> frozenset[str]:
+    """Every CJK char that OpenCC t2s changes on its own, found by converting them all."""
     chars = [chr(code) for low, high in _CJK_RANGES for code in range(low, high)]
     converted = _converter().convert("\n".join(chars)).split("\n")
     return frozenset(c for c, s in zip(chars, converted, strict=True) if s != c)
@@ -111,7 +123,12 @@ def _fold_char(char: str) -> str:
 
 @lru_cache(maxsize=1)
 def _fold_table() -> dict[str, str]:
-    """Every char whose NFKC form is one other char, with that form."""
+    """Every char whose NFKC form is one other char, with that form (kept in the cache)."""
+    return cached("fold-table", _tables_key(), _build_fold_table)
+
+
+def _build_fold_table() -> dict[str, str]:
+    """Every char whose NFKC form is one other char, found by folding them all."""
     table: dict[str, str] = {}
     for low, high in _FOLD_RANGES:
         for code in range(low, high):

@@ -15,30 +15,48 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from math import log
+from typing import TYPE_CHECKING, Protocol
 
-import jieba
-from jieba import finalseg
-
+from pipelines.text.cache import cache_path
 from pipelines.text.sentences import split_sentences
+
+if TYPE_CHECKING:
+    import jieba
 
 USER_WORD_FREQ_PER_CHAR = 1000  # 2-char terms get 2000: whole, yet 疲劳转向 stays 疲劳/转向
 
 _LOCK = threading.Lock()
-_HAN = jieba.re_han_default  # jieba's blocks of word characters, with one capturing group
-_SKIP = jieba.re_skip_default  # CRLF or one whitespace, with one capturing group
+# jieba's own patterns (jieba.re_han_default, re_skip_default; a test keeps them equal), here
+# so that segmenting with a word lookup (a search query) needs no jieba import
+_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)  # blocks of word chars
+_SKIP = re.compile("(\r\n|\\s)", re.U)  # CRLF or one whitespace, with one capturing group
+_HAN_CHAR = re.compile("[\u4E00-\u9FD5]")  # what jieba's HMM (finalseg.re_han) segments
+_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")  # finalseg.re_skip: the rest, as is
 Spans = Sequence[tuple[int, int]]
+JIEBA_CACHE = "jieba.cache"  # jieba's own marshal cache of its dictionary, in our cache dir
+
+
+class Frequencies(Protocol):
+    """Word -> frequency (0: a prefix of a word only; None: neither), like jieba's FREQ."""
+
+    def get(self, word: str, /) -> int | None: ...
 
 
 @lru_cache(maxsize=4)
 def _tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
-    """A private jieba tokenizer with ``words`` added, built once per word set."""
+    """A private jieba tokenizer with ``words`` added, built once per word set; jieba's
+    dictionary cache is kept in the private per-user cache directory, not the shared /tmp."""
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
+    tokenizer.cache_file = str(cache_path(JIEBA_CACHE))
     tokenizer.initialize()
     for word in sorted(words):
         freq = max(tokenizer.FREQ.get(word, 0), USER_WORD_FREQ_PER_CHAR * len(word))
@@ -46,13 +64,14 @@ def _tokenizer(words: frozenset[str]) -> jieba.Tokenizer:
     return tokenizer
 
 
-class _Graph:
+class WordGraph:
     """jieba's dictionary and log total, for jieba's word graph and route (its ``calc``)."""
 
-    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
-        self.logtotal = log(tokenizer.total)
+    def __init__(self, freq: Frequencies, total: float) -> None:
+        self.total = total
+        self.logtotal = log(total)
         self.unknown = log(1) - self.logtotal  # jieba's weight of a character that is no word
-        self.freq: dict[str, int] = tokenizer.FREQ  # words, and every prefix of one (0)
+        self.freq = freq  # words, and every prefix of one (0): jieba's FREQ or a lookup
 
     def route(self, block: str) -> list[int]:
         """Where jieba's best path from each position goes next (end exclusive).
@@ -129,14 +148,20 @@ class _Graph:
 
 @lru_cache(maxsize=65536)
 def _hmm(run: str) -> tuple[str, ...]:
-    """jieba's HMM segmentation of an unknown run (deterministic, so cached)."""
+    """jieba's HMM segmentation of an unknown run (deterministic, so cached); a run without
+    Han characters is split as ``finalseg.cut`` splits it, without loading the HMM."""
+    if not _HAN_CHAR.search(run):
+        return tuple(piece for piece in _HMM_SKIP.split(run) if piece)
+    from jieba import finalseg
+
     return tuple(finalseg.cut(run))
 
 
 @lru_cache(maxsize=4)
-def _graph(words: frozenset[str]) -> _Graph:
+def _graph(words: frozenset[str]) -> WordGraph:
     """The word graph of the tokenizer with ``words``, built once per word set."""
-    return _Graph(_tokenizer(words))
+    tokenizer = _tokenizer(words)
+    return WordGraph(tokenizer.FREQ, tokenizer.total)
 
 
 class Segmenter:
@@ -150,9 +175,13 @@ class Segmenter:
         with _LOCK:
             return _tokenizer(self._words)
 
-    def _graph(self) -> _Graph:
+    def _graph(self) -> WordGraph:
         with _LOCK:
             return _graph(self._words)
+
+    def graph(self) -> WordGraph:
+        """The word graph with the whole dictionary loaded (what ``ends`` uses)."""
+        return self._graph()
 
     def load(self) -> None:
         """Load the dictionary and its word graph now (e.g. before forking a worker)."""
