@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, case, create_engine, event, func, select
+from sqlalchemy import Engine, Select, and_, case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
@@ -23,6 +23,7 @@ from db.models import (
     Redetection,
     Review,
     Source,
+    StatusEvent,
     Version,
 )
 
@@ -308,6 +309,16 @@ def latest_run(session: Session) -> CrawlRun | None:
 
 
 @dataclass(frozen=True)
+class SeenAgain:
+    """What a run found of pages stored before it: the counts that show a rerun stores nothing."""
+
+    already_stored: int = 0  # article links found again and not fetched (incremental run)
+    unchanged: int = 0  # stored pages fetched again (re-checked) with the content already stored
+    changed: int = 0  # stored pages that got a new version in this run
+    removed: int = 0  # stored pages this run found gone
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """What a crawl run fetched, stored and found."""
 
@@ -319,6 +330,25 @@ class RunSummary:
     flagged_documents: int
     hits_by_category: dict[str, int]
     hits_total: int
+    seen: SeenAgain = field(default_factory=SeenAgain)
+
+
+def seen_again(session: Session, run_id: int, captures: list[Capture]) -> SeenAgain:
+    """Count a run's already-stored links, unchanged and changed pages and removals."""
+    run = session.get(CrawlRun, run_id)
+    skipped = int(json.loads(run.stats or "{}").get("evidence/skipped_known", 0)) if run else 0
+    ids = {c.id for c in captures}
+    new_versions = {v.id: v.document_id for v in session.scalars(
+        select(Version).where(Version.first_capture_id.in_(ids)))}
+    older = set(session.scalars(select(Document.id).where(
+        Document.id.in_({c.document_id for c in captures if c.document_id}),
+        Document.first_seen_at < _run_start(session, run_id))))
+    unchanged = sum(1 for c in captures if c.kind == "article" and c.document_id in older
+                    and not (c.error or c.gone) and c.version_id not in new_versions)
+    removed = session.scalar(select(func.count()).select_from(StatusEvent).where(
+        StatusEvent.capture_id.in_(ids), StatusEvent.status == "removed")) or 0
+    changed = len({doc for doc in new_versions.values() if doc in older})
+    return SeenAgain(skipped, unchanged, changed, removed)
 
 
 def run_summary(session: Session, run_id: int | None) -> RunSummary:
@@ -347,6 +377,7 @@ def run_summary(session: Session, run_id: int | None) -> RunSummary:
         documents_total=session.scalar(select(func.count()).select_from(Document)) or 0,
         flagged_documents=flagged or 0, hits_by_category=dict(categories.most_common()),
         hits_total=len(hits),
+        seen=seen_again(session, run_id, rows) if run_id is not None else SeenAgain(),
     )
 
 
@@ -583,21 +614,11 @@ def raw_copy(session: Session, version_id: int) -> RawCopy | None:
     return RawCopy(*row)
 
 
-def _read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA query_only=ON")
-    cursor.close()
-
-
 def open_read_only(path: str) -> Engine:
     """An engine that can only read the SQLite file at ``path`` (WAL readers never block)."""
-    from urllib.parse import quote
+    from db.engine import make_engine, resolve_db_url
 
-    url = f"sqlite:///file:{quote(path)}?mode=ro&uri=true"
-    engine = create_engine(url, future=True)
-    event.listen(engine, "connect", _read_only_pragmas)
-    return engine
+    return make_engine(resolve_db_url(path), read_only=True)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-from db.history import History, VersionEntry
 from evidence.errors import UserError
+
+if TYPE_CHECKING:
+    from db.history import History, VersionEntry
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

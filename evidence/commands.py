@@ -18,7 +18,6 @@ from rich.table import Table
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.queries import HitFilter, HitView, find_hits, get_hit, hit_text, iter_hits, run_summary
-from evidence.cite import context, full_citation
 from evidence.errors import UserError
 from evidence.slots import format_slots
 
@@ -198,6 +197,8 @@ def _demo_port(wanted: int | None) -> int:
 
 
 def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> None:
+    from evidence.cite import full_citation
+
     engine = open_database(db, create=False)
     with session_scope(engine) as session:
         summary = run_summary(session, run_id)
@@ -310,6 +311,8 @@ def write_csv(found: Iterable[HitView], out: TextIO) -> None:
 
 def show(args: argparse.Namespace) -> int:
     """Show one hit in its context, with its citation."""
+    from evidence.cite import context, full_citation
+
     engine = open_database(args.db, create=False)
     with session_scope(engine) as session:
         hit = get_hit(session, args.hit_id)

@@ -254,6 +254,16 @@ class SourceConfig(_Strict):
             raise ValueError("strategy paged_listing needs links.pagination")
         return self
 
+    @model_validator(mode="after")
+    def _test_hosts_stay_local(self) -> SourceConfig:
+        """A source on a reserved ``.test`` host (the demo's) must name a loopback proxy: such
+        names never resolve, and nothing may leave the machine for them."""
+        if any(_host(url).endswith(".test") for url in self.start_urls) and not _loopback(
+                self.politeness.proxy):
+            raise ValueError("a .test host is reached only through a proxy on 127.0.0.1: set "
+                             "politeness.proxy (the demo's: ${EVIDENCE_DEMO_URL})")
+        return self
+
     @field_validator("start_urls")
     @classmethod
     def _http_urls(cls, urls: list[str]) -> list[str]:
@@ -286,6 +296,26 @@ class SourceConfig(_Strict):
     def selector_map(self) -> dict[str, str]:
         """Return the non-empty extraction selectors as a plain mapping."""
         return {k: v for k, v in self.selectors.model_dump().items() if v}
+
+
+def _host(url: str) -> str:
+    """The lower-cased host name of a URL ('' when it has none)."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _loopback(proxy: str | None) -> bool:
+    """Whether a proxy URL points at this machine (127.x.x.x, ::1 or localhost)."""
+    import ipaddress
+
+    host = _host(proxy if proxy and "://" in proxy else f"http://{proxy}") if proxy else ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _expand_env(value: Any) -> Any:

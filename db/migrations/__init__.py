@@ -8,15 +8,24 @@ it); ``head()`` is the schema the models describe. Derived search tables (SQLite
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Connection, MetaData, PrimaryKeyConstraint, String, Table, inspect
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    inspect,
+    text,
+)
 
 from db.errors import StorageError
 from db.models import Base
+
+if TYPE_CHECKING:  # Alembic loads only to migrate: opening an up-to-date database needs none
+    from alembic.config import Config
 
 BASELINE = "0001"
 
@@ -41,6 +50,8 @@ def configure_context(context: Any, connection: Connection) -> None:
 
 def config(connection: Connection | None = None) -> Config:
     """An Alembic configuration for this package's migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "db:migrations")
     cfg.attributes["connection"] = connection
@@ -58,6 +69,8 @@ def head() -> str:
 
 def script_head() -> str | None:
     """The newest revision found in versions/."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(config()).get_current_head()
 
 
@@ -92,7 +105,7 @@ def _columns(connection: Connection) -> frozenset[tuple[str, str]]:
 
 def current(connection: Connection) -> str | None:
     """The database's revision: None when empty, BASELINE when made before migrations."""
-    revision = MigrationContext.configure(connection).get_current_revision()
+    revision = stamped(connection)
     if revision is None and not is_empty(connection):
         missing = baseline_columns() - _columns(connection)
         if missing:
@@ -102,6 +115,17 @@ def current(connection: Connection) -> str | None:
                                  "crawl into a new database")
         return BASELINE
     return revision
+
+
+def stamped(connection: Connection) -> str | None:
+    """The revision recorded in alembic_version (what Alembic reads), None when there is none:
+    read without importing Alembic."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:
+        raise MigrationError(f"alembic_version holds several revisions: {', '.join(rows)}")
+    return rows[0] if rows else None
 
 
 def is_empty(connection: Connection) -> bool:
@@ -125,7 +149,7 @@ def upgrade(connection: Connection) -> tuple[str | None, str]:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     before = None if is_empty(connection) else current(connection)
     cfg = config(connection)
-    if before is not None and MigrationContext.configure(connection).get_current_revision() is None:
+    if before is not None and stamped(connection) is None:
         command.stamp(cfg, BASELINE)
     command.upgrade(cfg, "head")
     return before, head()

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import open_database
-from demo.server import SITE_ROOT, DemoServer
+from demo.server import DEMO_ORIGIN, SITE_ROOT, DemoServer
 from tests.e2e.test_demo_crawl import evidence, free_port
 from tests.pg.conftest import new_database, pg_server  # noqa: F401 - fixture
 
@@ -83,7 +83,7 @@ def crawled(request: pytest.FixtureRequest,
     shutil.copytree(SITE_ROOT, site)
     with _database(request.param, tmp, request) as db:
         port = free_port()
-        crawled = Crawled(db, tmp / "evidence-data", f"http://127.0.0.1:{port}", tmp)
+        crawled = Crawled(db, tmp / "evidence-data", DEMO_ORIGIN, tmp)
         _crawl(site, port, crawled)
         _change_site(site)
         _crawl(site, port, crawled)

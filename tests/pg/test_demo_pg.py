@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from db.engine import open_database, session_scope
 from db.models import Capture, Document, Hit
+from demo.server import DEMO_ORIGIN
 from tests.e2e.test_demo_crawl import ERROR_PREFIX, MANIFEST, evidence, free_port
 from tests.pg.conftest import new_database
 
@@ -33,7 +34,7 @@ def pg_demo(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         run = evidence("demo", "--db", url, "--port", str(port),
                        env={"EVIDENCE_DATA_DIR": str(data)})
         assert run.returncode == 0, run.stderr
-        yield PgDemo(url, data, f"http://127.0.0.1:{port}", run.stdout)
+        yield PgDemo(url, data, DEMO_ORIGIN, run.stdout)
 
 
 def _by_url(demo: PgDemo) -> tuple[dict[str, Any], dict[str, list[Capture]]]:

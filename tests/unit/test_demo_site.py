@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import demo
-from demo.server import DemoServer
+from demo.server import DEMO_ORIGIN, DemoServer
 
 DEMO = Path(demo.__file__).parent
 MANIFEST: list[dict[str, Any]] = json.loads((DEMO / "manifest.json").read_text(encoding="utf-8"))
@@ -46,6 +46,30 @@ def test_binds_loopback_only(server: DemoServer) -> None:
     assert server.url == f"http://127.0.0.1:{port}"
     with pytest.raises(ValueError):
         DemoServer(host="0.0.0.0")
+
+
+def via_proxy(server: DemoServer, url: str) -> tuple[int, bytes]:
+    """GET an absolute URL with the demo server as the HTTP proxy (how the crawler asks)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": server.url}))
+    try:
+        with opener.open(url, timeout=5) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def test_fixed_demo_host_is_served_as_a_proxy(server: DemoServer) -> None:
+    status, body = via_proxy(server, DEMO_ORIGIN + "/xinwen/index.html")
+    assert status == 200 and body == fetch(server.url + "/xinwen/index.html")[2]
+    assert via_proxy(server, DEMO_ORIGIN + "/no/such.html")[0] == 404
+    assert server.requests[("GET", "/xinwen/index.html")] >= 2  # counted by path either way
+
+
+def test_no_other_host_is_proxied(server: DemoServer) -> None:
+    for url in ("http://example.org/xinwen/index.html", "http://127.0.0.1:9/xinwen/index.html",
+                DEMO_ORIGIN + ":8080/xinwen/index.html"):
+        status, body = via_proxy(server, url)
+        assert status == 403 and b"demo.evidence.test" in body, url
 
 
 def test_listing_links_and_next_page(server: DemoServer) -> None:

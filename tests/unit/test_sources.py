@@ -69,6 +69,21 @@ def test_malformed_file_names_file_and_field(tmp_path: Path, change: tuple[str, 
     assert field in str(info.value)
 
 
+@pytest.mark.parametrize("proxy", ["null", "http://10.0.0.1:3128", "http://proxy.example.org:80"])
+def test_test_host_needs_a_loopback_proxy(tmp_path: Path, proxy: str) -> None:
+    text = GOOD.replace("http://127.0.0.1:9", "http://demo.evidence.test")
+    text += f"politeness: {{proxy: {proxy}}}\n"
+    with pytest.raises(SourceError, match="field politeness|127.0.0.1"):
+        load_source(write(tmp_path, text))
+
+
+def test_test_host_through_a_loopback_proxy_loads(tmp_path: Path) -> None:
+    text = GOOD.replace("http://127.0.0.1:9", "http://demo.evidence.test")
+    text += "politeness: {proxy: 'http://127.0.0.1:8741'}\n"
+    source = load_source(write(tmp_path, text))
+    assert source.start_urls[0].startswith("http://demo.evidence.test/")
+
+
 def test_kind_must_match_folder(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD, folder="government")
     with pytest.raises(SourceError, match="field kind"):
