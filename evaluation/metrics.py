@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from evaluation.corpus import Passage
-from pipelines.text.detect import Detector
 from pipelines.text.types import Detection
+
+if TYPE_CHECKING:  # the detector is passed in: importing the floors stays cheap (the CLI)
+    from pipelines.text.detect import Detector
 
 DOC_PRECISION_FLOOR = 0.90
 DOC_RECALL_FLOOR = 0.95

@@ -10,19 +10,21 @@ line and the earliest-known copy of a reposted text.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # STYLES is read when the command line is built: no database code for it
+    from sqlalchemy.orm import Session
 
-from db.citations import CitationFacts
-from db.queries import HitView
-from db.review import review_line
+    from db.citations import CitationFacts
+    from db.queries import HitView
 
 STYLES = ("footnote", "bibtex", "csl-json")
 
 
 def footnote(hit: HitView, facts: CitationFacts | None = None) -> str:
     """Return a footnote-style citation quoting the sentence in its original script."""
+    from db.review import review_line
+
     parts = [hit.publisher or "(unknown publisher)"]
     parts.append(f"“{hit.title or '(untitled)'}”")
     if hit.doc_number:

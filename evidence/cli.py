@@ -55,14 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    from crawler.sources import SourceError
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Errors the user can fix; a source file error only where sources were loaded (so that a
+    command that never reads them, such as search, does not import the crawler)."""
     from db.errors import StorageError
     from evidence.errors import UserError
 
+    sources = sys.modules.get("crawler.sources")
+    return (UserError, StorageError, *((sources.SourceError,) if sources else ()))
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return func(args)
-    except (UserError, SourceError, StorageError) as exc:
+    except _usage_errors() as exc:  # evaluated when an error is raised
         print(f"evidence: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

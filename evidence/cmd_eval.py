@@ -7,10 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from evaluation.corpus import DEFAULT_CORPUS, SPLITS, CorpusError, load_corpus
 from evaluation.metrics import (
@@ -22,6 +19,10 @@ from evaluation.metrics import (
     evaluate,
 )
 from evidence.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -45,6 +46,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def reviews_command(args: argparse.Namespace) -> int:
     """Print the deployment's precision and recall from its review decisions."""
+    from rich.console import Console
+
     from evidence.measures import load_measures, print_measures
     from evidence.measures import to_json as measures_json
 
@@ -95,6 +98,8 @@ def _counts_row(name: str, counts: Counts) -> list[str]:
 
 
 def _table(title: str, rows: list[list[str]]) -> Table:
+    from rich.table import Table
+
     columns = ("items", "positives", "TP", "FP", "FN", "precision", "recall", "F1")
     table = Table("", *columns, title=title)
     for row in rows:
@@ -104,6 +109,8 @@ def _table(title: str, rows: list[list[str]]) -> Table:
 
 def print_report(report: Report, version: str, split: str) -> None:
     """Print the scores as tables, then every false positive and false negative."""
+    from rich.console import Console
+
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"[bold]{len(report.outcomes)} passages[/bold] (split: {split}), "
               f"lexicon {version}")

@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
-from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-from db.runs import get_run, list_runs
-from evidence.commands import console
 from evidence.errors import UserError
-from evidence.report import Report, build_report, to_html, to_markdown, write_report
+
+if TYPE_CHECKING:
+    from evidence.report import Report
 
 EXIT_BELOW_MINIMUM = 3
 
@@ -43,6 +40,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def runs(args: argparse.Namespace) -> int:
     """List crawl runs with their counters."""
+    from rich.table import Table
+
+    from db.engine import open_database, session_scope
+    from db.runs import list_runs
+    from evidence.commands import console
+    from evidence.plain import add_row
+
     engine = open_database(args.db, create=False)
     with session_scope(engine) as session:
         rows = list_runs(session, args.limit)
@@ -56,11 +60,11 @@ def runs(args: argparse.Namespace) -> int:
         ok = sum(int(v) for k, v in statuses.items() if k.startswith("2"))
         bad = sum(int(v) for k, v in statuses.items() if k[:1] in "45")
         took = f"{row.duration_s:.0f}s" if row.duration_s is not None else "—"
-        table.add_row(str(row.id), f"{row.started_at:%Y-%m-%d %H:%M}", took, row.status,
-                      str(len(row.sources)), _n(s, "downloader/request_count"), str(ok),
-                      str(bad), _n(s, "evidence/new_documents"), _n(s, "evidence/new_versions"),
-                      _n(s, "evidence/removed_documents"), _n(s, "evidence/new_hits"),
-                      _n(s, "evidence/items/error"), _n(s, "evidence/skipped_known"))
+        add_row(table, row.id, f"{row.started_at:%Y-%m-%d %H:%M}", took, row.status,
+                len(row.sources), _n(s, "downloader/request_count"), ok, bad,
+                _n(s, "evidence/new_documents"), _n(s, "evidence/new_versions"),
+                _n(s, "evidence/removed_documents"), _n(s, "evidence/new_hits"),
+                _n(s, "evidence/items/error"), _n(s, "evidence/skipped_known"))
     console().print(table)
     return 0
 
@@ -71,6 +75,10 @@ def _n(stats: dict[str, Any], key: str) -> str:
 
 def load_report(db: str | None, run_id: int | None) -> Report:
     """Build the report of a run (default: the latest)."""
+    from db.engine import open_database, session_scope
+    from db.runs import get_run
+    from evidence.report import build_report
+
     engine = open_database(db, create=False)
     with session_scope(engine) as session:
         run = get_run(session, run_id)
@@ -83,6 +91,8 @@ def load_report(db: str | None, run_id: int | None) -> Report:
 
 def report(args: argparse.Namespace) -> int:
     """Print or write the morning report; --strict fails when a source is below minimum."""
+    from evidence.report import to_html, to_markdown, write_report
+
     built = load_report(args.db, args.run)
     if args.output:
         md, page = write_report(built, Path(args.output))
@@ -97,12 +107,16 @@ def report(args: argparse.Namespace) -> int:
 
 def write_run_report(db: str | None, run_id: int) -> tuple[Path, Path]:
     """Write a run's report into <data dir>/reports (called after every crawl)."""
+    from db.engine import data_dir_for, resolve_db_url
+    from evidence.report import write_report
+
     folder = data_dir_for(resolve_db_url(db)) / "reports"
     return write_report(load_report(db, run_id), folder)
 
 
 def schedule(args: argparse.Namespace) -> int:
     """Print a nightly crontab line and systemd units, or install them."""
+    from db.engine import data_dir_for, resolve_db_url
     from evidence.schedule import (
         crontab_line,
         install_crontab,

@@ -1,0 +1,51 @@
+"""`evidence search` as a user runs it, in a fresh process: it loads what a search needs and
+no more -- no crawler, Scrapy, trafilatura or Alembic. No timing is asserted:
+`python -m bench --cli-search` measures it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from db.rawstore import RawStore
+from db.store import SourceInfo, ensure_source, store_batch
+from tests.unit.test_search import PAGES, SOURCES, record
+
+NEVER = ("scrapy", "twisted", "trafilatura", "alembic", "crawler", "warcio", "pdfminer",
+         "pipelines.text.detect", "db.store")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def small_database(path: Path) -> Path:
+    """tests/unit/test_search.py's three pages in a database at ``path``."""
+    url = resolve_db_url(str(path))
+    engine = open_database(url)
+    with session_scope(engine) as session:
+        for slug, (publisher, kind) in SOURCES.items():
+            ensure_source(session, SourceInfo(slug, publisher, kind, "zh", "listing"))
+        store_batch(session, RawStore(data_dir_for(url)), [record(n) for n in PAGES], None)
+    engine.dispose()
+    return path
+
+
+def run_search(db: Path, cache: Path, *query: str) -> tuple[str, set[str]]:
+    """Output and imported modules of `evidence search QUERY --db DB` in a new interpreter."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "evidence.cli", "search", "--db", str(db),
+         "--format", "json", *query],
+        capture_output=True, text=True, env=env, timeout=300, check=True)
+    modules = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)", done.stderr, re.M))
+    return done.stdout, modules
+
+
+def test_search_imports_no_crawler_scrapy_or_alembic(tmp_path: Path) -> None:
+    db = small_database(tmp_path / "s.db")
+    found, modules = run_search(db, tmp_path / "cache", "劳动力转移")
+    assert "关于南疆四地州劳动力转移就业的通知" in found
+    assert "sqlalchemy" in modules and "db.search" in modules
+    assert not {m for m in modules if m.split(".")[0] in NEVER or m in NEVER}
