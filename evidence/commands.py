@@ -173,12 +173,13 @@ def crawl(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     """Serve the bundled demo site on 127.0.0.1, crawl it and print what was found."""
-    from demo.server import DemoServer
+    from demo.server import DEMO_ORIGIN, DemoServer
 
     with DemoServer(port=_demo_port(args.port)) as server:
-        os.environ["EVIDENCE_DEMO_URL"] = server.url
+        os.environ["EVIDENCE_DEMO_URL"] = server.url  # the demo sources' proxy
         slugs = [slug for slug in _known_slugs([]) if slug.startswith("demo-")]
-        print(f"Demo site (invented content) at {server.url}; crawling {', '.join(slugs)} …")
+        print(f"Demo site (invented content) at {DEMO_ORIGIN}, served on {server.url}; "
+              f"crawling {', '.join(slugs)} …")
         return _run_and_report(slugs, args, top=args.top)
 
 
@@ -208,6 +209,7 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
     out.print(f"\n[bold]Run {run_id}[/bold]: {summary.pages} pages fetched, "
               f"{summary.new_documents} new documents ({summary.documents_total} in the "
               f"database), {summary.flagged_documents} flagged, {summary.hits_total} hits")
+    _print_notes(out, summary)
     errors = ", ".join(f"{k} {v}" for k, v in summary.errors.items()) or "none"
     out.print(f"Errors (recorded, crawl went on): {sum(summary.errors.values())} — {errors}")
     cats = ", ".join(f"{k} {v}" for k, v in summary.hits_by_category.items()) or "none"
@@ -220,6 +222,14 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
             if hit.slots:
                 out.print(f"      slots: {format_slots(hit.slots)}", markup=False)
     engine.dispose()
+
+
+def _print_notes(out: Console, summary: Any) -> None:
+    """Print what the run found already stored (a rerun stores nothing new)."""
+    from evidence.run_notes import run_notes
+
+    for line in run_notes(summary):
+        out.print(line, markup=False)
 
 
 def sources(args: argparse.Namespace) -> int:
