@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from evidence.errors import UserError
+from evidence.plain import add_row
 
 DEFAULT_PORT = 8750
 STATUS_CHOICES = ["confirmed", "rejected", "needs-translation"]
@@ -88,7 +89,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, emoji=False, soft_wrap=True)
 
 
 def _rich(segments: list[tuple[str, bool]], styled: bool = True) -> str:
@@ -155,7 +156,7 @@ def _search_table(page: Any, query: str) -> None:
         hits = f" · {f.hits} hit(s)" if f.hits else ""
         out.print(f"[bold]{number}. {title}[/bold]")
         out.print(f"   [dim]doc {f.document_id} · {escape(f.source)} · "
-                  f"{f.published_at or 'n.d.'} · {f.language}{hits}[/dim]")
+                  f"{escape(str(f.published_at or 'n.d.'))} · {escape(f.language)}{hits}[/dim]")
         out.print("   " + _rich(result.passage, out.is_terminal))
         out.print(f"   {escape(f.url)}\n")
     more = "+ (the newest that meet the filters; add words or filters)" if page.capped else ""
@@ -226,10 +227,9 @@ def _mark_dict(found: Any) -> dict[str, Any]:
 
 def _list_marks(engine: Any, status: str, fmt: str) -> int:
     """Documents whose newest missed-evidence mark is ``status``."""
-    import csv
-
     from db.missed import marked_documents
     from evidence.commands import console
+    from evidence.csvsafe import write_rows
 
     with session_scope(engine) as session:
         found = marked_documents(session, status)
@@ -238,17 +238,14 @@ def _list_marks(engine: Any, status: str, fmt: str) -> int:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=MARK_FIELDS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_rows(sys.stdout, MARK_FIELDS, rows)
     else:
         table = Table("doc", "version", "source", "category", "reviewer", "when", "note",
                       "flagged now", "title")
         for r in rows:
-            table.add_row(str(r["document_id"]), str(r["version_id"]), r["source"],
-                          r["category"] or "", r["reviewer"], r["reviewed_at"][:10],
-                          escape(r["note"]), "yes" if r["flagged_now"] else "no",
-                          escape(r["title"] or ""))
+            add_row(table, r["document_id"], r["version_id"], r["source"], r["category"],
+                    r["reviewer"], r["reviewed_at"][:10], r["note"],
+                    "yes" if r["flagged_now"] else "no", r["title"])
         out = console()
         out.print(table)
         out.print(f"{len(rows)} documents {status.replace('_', '-')}")
@@ -308,9 +305,8 @@ def _list(engine: Any, args: argparse.Namespace) -> int:
     else:
         table = Table("hit", "review", "reviewer", "when", "note", "sentence")
         for h in found:
-            table.add_row(str(h.id), (h.review_status or UNREVIEWED).replace("_", "-"),
-                          h.reviewer or "", (h.reviewed_at or "")[:10], h.review_note or "",
-                          escape(h.sentence))
+            add_row(table, h.id, (h.review_status or UNREVIEWED).replace("_", "-"), h.reviewer,
+                    (h.reviewed_at or "")[:10], h.review_note, h.sentence)
         _console().print(table)
         _console().print(f"{len(found)} hits")
     return 0
@@ -363,7 +359,7 @@ def reprocess(args: argparse.Namespace) -> int:
         stale = len(todo) if args.all else rp.to_reextract(session, todo, extractor)
     out = _console()
     out.print(f"{'Resuming' if resumed else 'Starting'} reprocess run {run_id} to lexicon "
-              f"{target}, extractor version {extractor}: {len(todo)} version(s) to do, "
+              f"{escape(target)}, extractor version {extractor}: {len(todo)} version(s) to do, "
               f"{stale} to extract again from their raw copies")
     totals, status = _reprocess_loop(engine, raw, todo, detector, run_id, out, args.all)
     with session_scope(engine) as session:
@@ -434,8 +430,8 @@ def _reprocess_report(out: Console, run_id: int, status: str, totals: dict[str, 
         table = Table("hit", "version", "lexicon", "review", "sentence",
                       title=f"{len(dropped)} hit(s) not found again (kept, superseded)")
         for d in dropped:
-            table.add_row(str(d.hit_id), str(d.version_id), d.lexicon_version,
-                          (d.review or "").replace("_", "-"), escape(d.sentence))
+            add_row(table, d.hit_id, d.version_id, d.lexicon_version,
+                    (d.review or "").replace("_", "-"), d.sentence)
         out.print(table)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -14,11 +13,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.queries import HitFilter, HitView, find_hits, get_hit, hit_text, iter_hits, run_summary
+from evidence.csvsafe import write_rows
 from evidence.errors import UserError
+from evidence.plain import add_row
 from evidence.slots import format_slots
 
 CSV_FIELDS = [
@@ -150,7 +153,8 @@ def _why(stats: dict[str, Any]) -> str:
 
 def console() -> Console:
     """Return a console for tables: terminal width, or wide when output is piped."""
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+    return Console(highlight=False, emoji=False, soft_wrap=True,
+                   width=None if sys.stdout.isatty() else 200)
 
 
 def _known_slugs(wanted: Iterable[str]) -> list[str]:
@@ -211,10 +215,11 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
               f"database), {summary.flagged_documents} flagged, {summary.hits_total} hits")
     _print_notes(out, summary)
     errors = ", ".join(f"{k} {v}" for k, v in summary.errors.items()) or "none"
-    out.print(f"Errors (recorded, crawl went on): {sum(summary.errors.values())} — {errors}")
+    out.print(f"Errors (recorded, crawl went on): {sum(summary.errors.values())} — {errors}",
+              markup=False)
     cats = ", ".join(f"{k} {v}" for k, v in summary.hits_by_category.items()) or "none"
-    out.print(f"Hits by category: {cats}")
-    out.print(f"Database: {engine.url.database or engine.url}   Log: {log_file}")
+    out.print(f"Hits by category: {cats}", markup=False)
+    out.print(f"Database: {engine.url.database or engine.url}   Log: {log_file}", markup=False)
     if best:
         out.print(f"\n[bold]Top {len(best)} hits[/bold]")
         for hit, citation in best:
@@ -242,9 +247,9 @@ def sources(args: argparse.Namespace) -> int:
     for slug, src in sorted(load_sources().items()):
         run = runs.get(slug)
         met = "—" if run is None else ("yes" if run.items >= src.expect.min_items else "NO")
-        table.add_row(slug, src.kind, src.strategy, src.publisher,
-                      f"#{run.run_id} {run.started_at}" if run else "never",
-                      str(run.items) if run else "—", str(src.expect.min_items), met)
+        add_row(table, slug, src.kind, src.strategy, src.publisher,
+                f"#{run.run_id} {run.started_at}" if run else "never",
+                run.items if run else "—", src.expect.min_items, met)
     console().print(table)
     return 0
 
@@ -297,8 +302,8 @@ def hits(args: argparse.Namespace) -> int:
 def _hits_table(found: list[HitView]) -> None:
     table = Table("id", "score", "published", "publisher", "categories", "sentence")
     for hit in found:
-        table.add_row(str(hit.id), f"{hit.score:.1f}", hit.published_at or "",
-                      hit.publisher or "", ", ".join(hit.categories), hit.sentence)
+        add_row(table, hit.id, f"{hit.score:.1f}", hit.published_at, hit.publisher,
+                ", ".join(hit.categories), hit.sentence)
     console().print(table)
     console().print(f"{len(found)} hits")
 
@@ -312,11 +317,8 @@ def _flat(hit: HitView) -> dict[str, Any]:
 
 
 def write_csv(found: Iterable[HitView], out: TextIO) -> None:
-    """Write hits as CSV with one row per hit."""
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
-    writer.writeheader()
-    for hit in found:
-        writer.writerow(_flat(hit))
+    """Write hits as CSV with one row per hit (formula-like cells quoted: evidence.csvsafe)."""
+    write_rows(out, CSV_FIELDS, (_flat(hit) for hit in found))
 
 
 def show(args: argparse.Namespace) -> int:
@@ -333,14 +335,14 @@ def show(args: argparse.Namespace) -> int:
     before, sentence, after = context(text, hit.start, hit.end)
     out = console()
     out.print(f"[bold]Hit {hit.id}[/bold]  score {hit.score:.1f}  "
-              f"terms: {', '.join(hit.terms)}  categories: {', '.join(hit.categories)}")
+              f"terms: {escape(', '.join(hit.terms))}  "
+              f"categories: {escape(', '.join(hit.categories))}")
     out.print(f"{hit.title or '(untitled)'} — {hit.publisher} — {hit.published_at or 'n.d.'}",
               markup=False)
     out.print(f"{hit.url}\n", markup=False)
     if hit.slots:
         out.print(f"slots: {format_slots(hit.slots)}\n", markup=False)
-    out.print("…" + before.replace("[", r"\[") + "[bold yellow]" + sentence.replace("[", r"\[")
-              + "[/bold yellow]" + after.replace("[", r"\[") + "…")
+    out.print(Text.assemble("…", before, (sentence, "bold yellow"), after, "…"))
     out.print(f"\noffsets {hit.start}–{hit.end}; raw copy sha256:{hit.sha256} "
               f"({hit.raw_path}); lexicon {hit.lexicon_version}", markup=False)
     out.print("\nCitation:\n" + citation, markup=False)

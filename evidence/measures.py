@@ -14,6 +14,7 @@ from rich.table import Table
 
 from db.engine import open_database, session_scope
 from db.measure import ReviewMeasures, Tally, review_measures
+from evidence.plain import add_row
 
 NO_LABELS = ("No review decisions recorded yet: confirm or reject hits (`evidence review HIT "
              "--status confirmed|rejected`) and mark documents the detector missed "
@@ -101,7 +102,7 @@ def _table(title: str, rows: list[list[str]]) -> Table:
     table = Table("", "hits TP", "hits FP", "hit precision", "docs TP", "docs FP",
                   "doc precision", "missed", "recall", title=title)
     for row in rows:
-        table.add_row(*row)
+        add_row(table, *row)
     return table
 
 

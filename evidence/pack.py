@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -16,6 +15,7 @@ from pathlib import Path
 from db.citations import Archived, CitationFacts
 from db.warc import read_span
 from evidence.cite import bibtex, csl_json, footnote
+from evidence.csvsafe import write_lists
 
 MANIFEST = "MANIFEST.sha256"
 
@@ -35,7 +35,9 @@ This pack was written by evidence-pipeline. Checking it needs no software of our
    transfer compression). Each file is named by its own SHA-256, so `sha256sum raw/*` must print
    each file's name as its hash. hits.csv / hits.jsonl give, for each hit, the sha256 of the page
    it was found in; captures.csv says which URL, when (UTC) and with which HTTP status each raw
-   file was fetched.
+   file was fetched. In the CSV files a cell that begins with = + - @, a tab or a carriage
+   return has a single quote (') put in front, so that no spreadsheet runs it as a formula;
+   hits.jsonl has every text exactly as stored.
 
 3. warc/evidence.warc.gz holds the original WARC records (ISO 28500) of those fetches, copied
    byte for byte from the crawl's WARC files: the HTTP response (status line, the server's
@@ -83,12 +85,11 @@ def _captures(facts: Iterable[CitationFacts]) -> list[Archived]:
 
 def _captures_csv(captures: list[Archived]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["capture_id", "url", "fetched_at_utc", "http_status", "sha256", "raw_file",
-                     "warc_record_id"])
-    for c in captures:
-        writer.writerow([c.capture_id, c.url, c.fetched_at, c.http_status, c.sha256 or "",
-                         f"raw/{c.sha256}" if c.sha256 else "", c.warc_record_id or ""])
+    write_lists(out, ["capture_id", "url", "fetched_at_utc", "http_status", "sha256",
+                      "raw_file", "warc_record_id"],
+                ([c.capture_id, c.url, c.fetched_at, c.http_status, c.sha256 or "",
+                  f"raw/{c.sha256}" if c.sha256 else "", c.warc_record_id or ""]
+                 for c in captures))
     return out.getvalue().encode("utf-8")
 
 
