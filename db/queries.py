@@ -14,6 +14,7 @@ from sqlalchemy import Engine, Select, and_, case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
+from db.duplicates import HostDuplicate, duplicate_hosts
 from db.models import (
     Capture,
     CrawlRun,
@@ -331,6 +332,7 @@ class RunSummary:
     hits_by_category: dict[str, int]
     hits_total: int
     seen: SeenAgain = field(default_factory=SeenAgain)
+    duplicates: tuple[HostDuplicate, ...] = ()  # identical bodies under a second host or port
 
 
 def seen_again(session: Session, run_id: int, captures: list[Capture]) -> SeenAgain:
@@ -378,6 +380,7 @@ def run_summary(session: Session, run_id: int | None) -> RunSummary:
         flagged_documents=flagged or 0, hits_by_category=dict(categories.most_common()),
         hits_total=len(hits),
         seen=seen_again(session, run_id, rows) if run_id is not None else SeenAgain(),
+        duplicates=tuple(duplicate_hosts(session, run_id)),
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from db.duplicates import HostDuplicate, duplicate_hosts
 from db.measure import ReviewMeasures, review_measures
 from db.runs import (
     RunRow,
@@ -24,6 +25,7 @@ from db.runs import (
     source_outcomes,
 )
 from evidence.measures import headline, ratio, summary_line, versions_line
+from evidence.run_notes import duplicate_warning
 from evidence.slots import format_slots
 
 
@@ -58,6 +60,7 @@ class Report:
     changed: list[tuple[str, str]] = field(default_factory=list)  # (url, title)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     measures: ReviewMeasures = field(default_factory=ReviewMeasures)  # all reviews to date
+    duplicates: list[HostDuplicate] = field(default_factory=list)  # same bodies, second host
 
     @property
     def below_minimum(self) -> list[SourceOutcome]:
@@ -78,7 +81,7 @@ def build_report(session: Session, run: RunRow) -> Report:
     removed = [(doc.url, capture.gone or capture.error or "") for doc, capture in
                removed_documents(session, run.id)]
     return Report(run, source_outcomes(session, run), hits, changed, removed,
-                  review_measures(session))
+                  review_measures(session), duplicate_hosts(session, run.id))
 
 
 def _grouped(hits: list[ReportHit], key: str) -> dict[str, list[ReportHit]]:
@@ -97,6 +100,7 @@ def _health_lines(report: Report) -> list[str]:
         lines.append(f"**WARNING: {outcome.slug} produced {outcome.items} items "
                      f"(+{outcome.skipped_known} already stored), below its declared minimum "
                      f"of {outcome.min_items} — check its selectors: the site may have changed.**")
+    lines += [f"**{duplicate_warning(found)}**" for found in report.duplicates]
     return lines
 
 
