@@ -3,6 +3,11 @@
 SQLite (a file) and PostgreSQL (``postgresql://user@host/db``, driven by psycopg 3) run the same
 models and queries. A new database is created at the newest migration and stamped; one made by
 an older release is refused until ``evidence db upgrade`` has run (db/migrations).
+
+Commands that only read open with ``create=False``: a missing, empty or foreign file is then a
+one-line error, and nothing is ever written into it. A SQLite file this process cannot write
+(the file or its directory is read-only) is opened read-only (URI ``mode=ro``), so it can still
+be read; writing to it fails with :class:`ReadOnlyDatabase`.
 """
 
 from __future__ import annotations
@@ -12,16 +17,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import StorageError
+from db.errors import ReadOnlyDatabase, StorageError
 from db.models import Base
 
 DEFAULT_DB = "evidence.db"
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def resolve_db_url(db: str | None = None) -> str:
@@ -49,10 +56,12 @@ def display_url(url: str) -> str:
 
 
 def sqlite_path(url: str) -> Path | None:
-    """Return the file path of a SQLite URL, or None for other backends."""
+    """Return the file path of a SQLite URL (also a ``file:`` URI), or None for other backends."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
+    if parsed.database.startswith("file:") and parsed.query.get("uri") == "true":
+        return Path(unquote(parsed.database[len("file:"):]))
     return Path(parsed.database)
 
 
@@ -78,12 +87,61 @@ def _check_sqlite_location(path: Path) -> None:
         raise StorageError(f"--db {path}: directory {path.parent} is not writable")
 
 
+def check_sqlite_file(path: Path, create: bool) -> None:
+    """Fail with one line unless ``path`` is a SQLite file (missing or empty only to create)."""
+    if not path.exists():
+        if not create:
+            raise StorageError(f"no database at {path} (run `evidence demo` or `evidence crawl` "
+                               "first)")
+        return
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageError(f"--db {path}: cannot read it: {exc.strerror or exc}") from exc
+    if not head and not create:
+        raise StorageError(f"--db {path} is an empty file, not an evidence database "
+                           "(nothing was written to it)")
+    if head and head != SQLITE_HEADER:
+        raise StorageError(f"--db {path} is not a SQLite database (nothing was written to it)")
+
+
+def cannot_write(path: Path) -> bool:
+    """Whether this process may not write the SQLite file, or create its WAL files beside it."""
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def read_only_url(path: Path) -> str:
+    """A URL opening the SQLite file read-only; ``immutable`` when its directory is read-only
+    and it has no WAL files (SQLite could not create the shared-memory file it needs)."""
+    url = f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true"
+    wal = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    if not os.access(path.parent, os.W_OK) and not any(p.exists() for p in wal):
+        url += "&immutable=1"
+    return url
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether ``engine`` was opened read-only (SQLite ``mode=ro``, PostgreSQL read-only)."""
+    if engine.dialect.name == "sqlite":
+        return engine.url.query.get("mode") == "ro"
+    return bool(engine.get_execution_options().get("postgresql_readonly"))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """A read-only connection: no journal mode or sync change (both write), queries only."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA query_only=ON")
     cursor.close()
 
 
@@ -94,13 +152,16 @@ def _engine_options(url: str) -> dict[str, Any]:
     return {}
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys. With ``read_only``,
+    or for a SQLite file this process cannot write, the engine can only read."""
     url = driver_url(url)
     try:
         path = sqlite_path(url)
         if path is not None:
             _check_sqlite_location(path)
+            read_only = read_only or cannot_write(path)
+            url = read_only_url(path) if read_only else url
         engine = create_engine(url, future=True, **_engine_options(url))
     except (ArgumentError, ValueError) as exc:
         raise StorageError(f"invalid database URL {display_url(url)!r}: {exc}") from exc
@@ -108,7 +169,9 @@ def make_engine(url: str) -> Engine:
         raise StorageError(f"database driver missing for {display_url(url)!r}: {exc.name}"
                            ) from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _read_only_pragmas if read_only else _sqlite_pragmas)
+    elif read_only:
+        engine = engine.execution_options(postgresql_readonly=True)
     return engine
 
 
@@ -135,11 +198,15 @@ def _models_copy() -> MetaData:
     return copy
 
 
-def _prepare(conn: Connection, url: str) -> None:
-    """Create and stamp an empty database; refuse one whose schema is not the newest."""
+def _prepare(conn: Connection, url: str, create: bool = True) -> None:
+    """Create and stamp an empty database (only with ``create``); refuse one whose schema is not
+    the newest."""
     from db import migrations
     from db.search import create_search_table
 
+    if migrations.is_empty(conn) and not create:
+        raise StorageError(f"{display_url(url)} holds no evidence tables: not an evidence "
+                           "database (nothing was written to it)")
     if migrations.is_empty(conn):
         _lock(conn)
     if migrations.is_empty(conn):
@@ -153,35 +220,77 @@ def _prepare(conn: Connection, url: str) -> None:
                            f"{head}: run `evidence db upgrade --db {display_url(url)}`")
 
 
-def init_db(engine: Engine) -> None:
-    """Create (and stamp) the schema of an empty database, or check an existing one's."""
+def _where(engine: Engine) -> str:
+    """The database as the user named it: the SQLite file, else the URL without password."""
+    path = sqlite_path(str(engine.url))
+    return str(path) if path is not None else display_url(str(engine.url))
+
+
+def init_db(engine: Engine, create: bool = True) -> None:
+    """Create (and stamp) the schema of an empty database (only with ``create``), or check an
+    existing one's."""
     try:
         with engine.begin() as conn:
-            _prepare(conn, str(engine.url.render_as_string(hide_password=False)))
+            _prepare(conn, _where(engine), create)
     except SQLAlchemyError as exc:
-        raise StorageError(f"cannot open database {display_url(str(engine.url))}: "
-                           f"{_reason(exc)}") from exc
+        raise StorageError(f"cannot open database {_where(engine)}: {_reason(exc)}") from exc
 
 
-def open_database(db: str | None = None, *, create: bool = True) -> Engine:
-    """Resolve, open and (optionally) initialise the database named by ``db``."""
+def open_database(db: str | None = None, *, create: bool = True, read_only: bool = False
+                  ) -> Engine:
+    """Resolve, open and (with ``create``) initialise the database named by ``db``.
+
+    Without ``create`` the database must exist and hold the schema; ``read_only`` opens it so
+    that nothing can be written (a SQLite file this process cannot write always is).
+    """
     url = resolve_db_url(db)
     path = sqlite_path(url)
-    if not create and path is not None and not path.exists():
-        raise StorageError(f"no database at {path} (run `evidence demo` or `evidence crawl` first)")
-    engine = make_engine(url)
-    init_db(engine)
+    if path is not None:
+        check_sqlite_file(path, create)
+    engine = make_engine(url, read_only)
+    if create and is_read_only(engine):
+        engine.dispose()
+        raise ReadOnlyDatabase(f"database {path or display_url(url)} is read-only (the file or "
+                               "its directory is not writable): cannot write to it")
+    # an existing file is checked through a read-only connection: a foreign SQLite file must
+    # not even be switched to WAL mode
+    probe = make_engine(url, read_only=True) if path is not None and not create else engine
+    try:
+        init_db(probe, create)
+    except BaseException:
+        engine.dispose()
+        raise
+    finally:
+        if probe is not engine:
+            probe.dispose()
     return engine
+
+
+def read_only_error(engine: Engine, exc: BaseException) -> ReadOnlyDatabase | None:
+    """The one-line error for a write refused because the database is read-only, else None."""
+    reason = str(getattr(exc, "orig", None) or exc)
+    readonly = "readonly database" in reason or "read-only transaction" in reason
+    if not isinstance(exc, SQLAlchemyError) or not readonly:
+        return None
+    return ReadOnlyDatabase(f"database {_where(engine)} is read-only (the file or its directory "
+                            "is not writable): nothing was written")
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """Yield a session that commits on success and rolls back on error."""
+    """Yield a session that commits on success and rolls back on error; a write refused by a
+    read-only database becomes :class:`ReadOnlyDatabase`."""
     factory = sessionmaker(engine, expire_on_commit=False)
     session = factory()
     try:
         yield session
         session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        refused = read_only_error(engine, exc)
+        if refused is not None:
+            raise refused from exc
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from db.engine import (
+    check_sqlite_file,
     data_dir_for,
     display_url,
+    is_read_only,
     make_engine,
     open_database,
     resolve_db_url,
@@ -41,9 +43,13 @@ def upgrade(args: argparse.Namespace) -> int:
 
     url = resolve_db_url(args.db)
     path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise UserError(f"no database at {path}")
+    if path is not None:
+        check_sqlite_file(path, create=False)  # missing, empty or foreign: one line, untouched
     engine = make_engine(url)
+    if is_read_only(engine):
+        engine.dispose()
+        raise StorageError(f"database {path} is read-only (the file or its directory is not "
+                           "writable): cannot upgrade it")
     try:
         with engine.begin() as conn:
             before, head = migrations.upgrade(conn)

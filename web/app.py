@@ -30,7 +30,16 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from db.engine import data_dir_for, open_database, resolve_db_url, session_scope, sqlite_path
+from db.engine import (
+    data_dir_for,
+    is_read_only,
+    open_database,
+    read_only_error,
+    resolve_db_url,
+    session_scope,
+    sqlite_path,
+)
+from db.errors import ReadOnlyDatabase
 from db.missed import mark_document, mark_history
 from db.queries import (
     HitFilter,
@@ -76,8 +85,8 @@ class Desk:
         url = resolve_db_url(db)
         path = sqlite_path(url)
         self.writer = open_database(url, create=False)
-        with session_scope(self.writer) as session:
-            self.indexed = sync_index(session)
+        self.read_only = is_read_only(self.writer)  # a file or folder this user cannot write
+        self.indexed = 0 if self.read_only else self._sync()
         # PostgreSQL: pages read in read-only transactions of the server's own MVCC snapshots
         self.reader: Engine = open_read_only(str(path)) if path is not None else \
             self.writer.execution_options(postgresql_readonly=True)
@@ -85,6 +94,11 @@ class Desk:
         self.reviewer = reviewer
         self.form_token = new_form_token()
         self.templates = _templates()
+
+    def _sync(self) -> int:
+        """Index what the search index lacks; return how many versions."""
+        with session_scope(self.writer) as session:
+            return sync_index(session)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -321,9 +335,19 @@ async def not_found(request: Request, exc: Exception) -> Response:
 async def busy(request: Request, exc: Exception) -> Response:
     """A locked or unreadable database: say so plainly, nothing was lost."""
     desk: Desk = request.app.state.desk
+    if read_only_error(desk.writer, exc) is not None:
+        return await read_only(request, exc)
     message = ("The database is busy (a crawl is writing). Nothing was lost; "
                "go back and try again in a moment.")
     return desk.render(request, "error.html", status=503, code=503, message=message)
+
+
+async def read_only(request: Request, _exc: Exception) -> Response:
+    """A write to a database this server may only read: say so, nothing was recorded."""
+    desk: Desk = request.app.state.desk
+    message = ("The database is read-only (its file or folder cannot be written by this "
+               "server): nothing was recorded. Reading and exporting still work.")
+    return desk.render(request, "error.html", status=403, code=403, message=message)
 
 
 def create_app(db: str | None, reviewer: str) -> Starlette:
@@ -339,6 +363,7 @@ def create_app(db: str | None, reviewer: str) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
-                    exception_handlers={HTTPException: not_found, OperationalError: busy})
+                    exception_handlers={HTTPException: not_found, OperationalError: busy,
+                                        ReadOnlyDatabase: read_only})
     app.state.desk = desk
     return app

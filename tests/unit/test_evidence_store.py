@@ -152,9 +152,19 @@ def test_citation_styles_carry_archive_and_removal(store) -> None:  # type: igno
     assert csl["archive_location"] == facts.archived.warc_record_id
 
 
+def extracted_page(at: datetime) -> CaptureRecord:
+    """A capture whose stored text is what the extractor reads from its bytes (as in a crawl)."""
+    from pipelines.text.extract import extract_document
+
+    body = (f"<html><head><meta charset='utf-8'><title>标题</title></head><body><article>"
+            f"<p>{TEXT}</p></article></body></html>").encode()
+    extracted = extract_document(body, "text/html", URL, header_charset="utf-8")
+    return replace(live(body, at, text=extracted.text), extracted=extracted)
+
+
 def test_verify_names_tampered_raw_hit_and_warc(store) -> None:  # type: ignore[no-untyped-def]
     engine, raw, _, warc = store
-    put(store, live(b"<html>v1</html>", T0))
+    put(store, extracted_page(T0))
     warc.close()
     with session_scope(engine) as session:
         assert verify_store(session, raw.root).ok
