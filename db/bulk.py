@@ -3,7 +3,8 @@
 ``db.store.store_batch`` stores one crawled item at a time through the ORM (right for a crawl:
 dedup, versions, raw files, the FTS listener). Re-examining millions of stored versions needs
 the opposite: read texts in id order, a batch at a time, and append the new detections with
-one executemany per table. Nothing here updates or deletes a row.
+one executemany per table. Nothing here updates or deletes a row. Every batch's new rows are
+chained into the hash log (db.ledger) in the same transaction, with one more insert.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from db.ledger import log_rows
 from db.models import Document, Hit, Redetection, Version
 from pipelines.text.types import Detection
 
@@ -61,12 +63,13 @@ def add_texts(
     conn.execute(insert(Document), doc_rows)
     ids = dict(conn.execute(select(Document.url, Document.id).where(
         Document.url.in_([url for url, _ in texts]))).tuples().all())
-    conn.execute(insert(Version), [
+    versions = conn.execute(insert(Version).returning(Version.id), [
         {"document_id": ids[url], "sha256": hashlib.sha256(text.encode()).hexdigest(),
          "created_at": now, "language": "zh", "script": "hans", "text": text,
          "page_starts": "[]", "extractor": extractor, "lexicon_version": "", "score": 0.0,
          "flagged": False} for url, text in texts
-    ])
+    ]).scalars().all()
+    log_rows(conn, {"documents": list(ids.values()), "versions": versions})
 
 
 def _hit_rows(stored: StoredText, detection: Detection) -> Iterable[dict[str, object]]:
@@ -87,14 +90,14 @@ def append_detections(
     """Append one redetection row per version and its hit rows; return the hits added."""
     now = datetime.now(UTC)
     hits = [row for stored, detection in results for row in _hit_rows(stored, detection)]
-    if hits:
-        conn.execute(insert(Hit), hits)
-    conn.execute(insert(Redetection), [
+    hit_ids = conn.execute(insert(Hit).returning(Hit.id), hits).scalars().all() if hits else []
+    redone = conn.execute(insert(Redetection).returning(Redetection.id), [
         {"version_id": stored.version_id, "run_id": run_id,
          "lexicon_version": detection.lexicon_version, "extractor": extractor,
          "score": detection.score, "flagged": detection.flagged, "extraction_changed": False,
          "hits_before": 0, "hits_after": len(detection.hits), "reviews_carried": 0,
          "dropped_hits": "[]", "created_at": now}
         for stored, detection in results
-    ])
+    ]).scalars().all()
+    log_rows(conn, {"hits": hit_ids, "redetections": redone})
     return len(hits)

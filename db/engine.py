@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import ledger  # noqa: F401  (registers the hash log's session listeners)
 from db.errors import ReadOnlyDatabase, StorageError
 from db.models import Base
 

@@ -9,7 +9,8 @@ index versions' near-duplicate fingerprints (repost clusters, db/clusters.py). A
 never rewritten: when a newer extractor reads its raw bytes differently, reprocessing appends an
 *extractions* row (db/reprocess.py) and the hits found in it point to that row. Analysts'
 decisions are appended to *reviews* (on hits) and *document_reviews* (missed evidence: documents
-the detector did not flag).
+the detector did not flag). Every row a citation relies on is chained into *hash_log*
+(db/ledger.py), so that a later edit or deletion shows.
 """
 
 from __future__ import annotations
@@ -346,3 +347,20 @@ class Extraction(Base):
     language: Mapped[str] = mapped_column(String(10))
     script: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LogEntry(Base):
+    """One link of the hash log (db/ledger.py): a stored row's content hash, chained to the
+    entry before it; rows are only appended (revision 0005)."""
+
+    __tablename__ = "hash_log"
+    __table_args__ = (Index("ix_hash_log_row", "table_name", "row_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # write | seal (logged on upgrade)
+    content_sha256: Mapped[str] = mapped_column(String(64))  # of the row's covered columns
+    prev_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # one successor each
+    entry_sha256: Mapped[str] = mapped_column(String(64))
+    logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -14,13 +14,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select, text, update
 
 from db.errors import StorageError
+from db.ledger import spell as _value
 from db.models import Base
 
 BATCH = 1000
@@ -97,16 +97,6 @@ def reset_sequences(target: Connection) -> None:
         if "id" in table.c and table.c.id.primary_key:
             target.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                 f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
-
-
-def _value(value: Any) -> str:
-    """A backend-independent spelling of a column value (datetimes in UTC)."""
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).isoformat()
-    if isinstance(value, date | bool | int | float):
-        return repr(int(value) if isinstance(value, bool) else value)
-    return "\x00" if value is None else str(value)
 
 
 def table_sum(conn: Connection, table: Table) -> tuple[int, str]:

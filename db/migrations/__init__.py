@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # Alembic loads only to migrate: opening an up-to-date databa
     from alembic.config import Config
 
 BASELINE = "0001"
+HASH_LOG = "0005"  # the revision that adds the hash log: rows older than it are sealed
 
 
 class MigrationError(StorageError):
@@ -58,7 +59,7 @@ def config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-HEAD = "0004"  # the newest revision (a test checks it against versions/); read without
+HEAD = "0005"  # the newest revision (a test checks it against versions/); read without
 # the script directory, which is not a real directory inside a zipped egg (Scrapyd)
 
 
@@ -137,9 +138,12 @@ def upgrade(connection: Connection) -> tuple[str | None, str]:
     """Bring the database on ``connection`` to head; return (revision before, head).
 
     A database made before migrations existed is stamped at BASELINE first; an empty one gets
-    every revision in turn. Revisions only add or widen: no row is deleted or rewritten.
+    every revision in turn. Revisions only add or widen: no row is deleted or rewritten. A
+    database older than the hash log has its existing rows sealed into it (db.ledger).
     """
     from alembic import command
+
+    from db.ledger import seal_existing
 
     if connection.dialect.name == "sqlite":
         # SQLite rebuilds a table to drop a constraint (0003); the parent table's DROP would
@@ -152,4 +156,6 @@ def upgrade(connection: Connection) -> tuple[str | None, str]:
     if before is not None and stamped(connection) is None:
         command.stamp(cfg, BASELINE)
     command.upgrade(cfg, "head")
+    if before is not None and before < HASH_LOG:
+        seal_existing(connection)
     return before, head()

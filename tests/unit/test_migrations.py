@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from db import migrations
+from db import ledger, migrations
 from db.engine import driver_url, make_engine, open_database, resolve_db_url, session_scope
 from db.errors import StorageError
 from db.models import Base
@@ -127,6 +127,7 @@ def check_upgrade_keeps_every_row(url: str, *, stamped: bool) -> None:
     assert main(["db", "upgrade", "--db", url]) == 0
     assert snapshot(url) == expected()
     assert schema_differences(url) == []
+    check_0005_sealed(url)
     engine = open_database(url, create=False)
     with session_scope(engine) as session:
         [hit] = find_hits(session, HitFilter(all_lexicons=True))
@@ -185,6 +186,24 @@ def check_0004_tables(url: str) -> None:
     engine.dispose()
 
 
+def check_0005_sealed(url: str) -> None:
+    """The upgrade seals every row that existed into the hash log: the chain and each row check
+    out, and an edit made after the upgrade is named with its table and row."""
+    covered = sum(len(rows) for name, rows in ROWS.items() if name in ledger.COVERED)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT DISTINCT kind FROM hash_log")).all() == [("seal",)]
+        found: list[ledger.LogProblem] = []
+        assert ledger.check_chain(conn, found) == covered
+        assert sum(ledger.check_rows(conn, name, found) for name in ledger.COVERED) == covered
+        assert found == []
+        conn.execute(text("UPDATE hits SET score = 9.5 WHERE id = 1"))
+        assert ledger.check_rows(conn, "hits", found) == 1
+        assert [p.subject for p in found] == ["hits row 1"]
+        conn.rollback()
+    engine.dispose()
+
+
 def test_upgrade_from_first_release_keeps_every_row(tmp_path: Path) -> None:
     check_upgrade_keeps_every_row(resolve_db_url(str(tmp_path / "old.db")), stamped=True)
 
@@ -192,11 +211,11 @@ def test_upgrade_from_first_release_keeps_every_row(tmp_path: Path) -> None:
 def test_upgrade_of_database_made_before_migrations(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     check_upgrade_keeps_every_row(resolve_db_url(str(tmp_path / "old.db")), stamped=False)
-    assert "schema 0001 -> 0004" in capsys.readouterr().out
+    assert "schema 0001 -> 0005" in capsys.readouterr().out
 
 
 def test_head_constant_is_the_newest_revision() -> None:
-    assert migrations.head() == migrations.script_head() == "0004"
+    assert migrations.head() == migrations.script_head() == "0005"
 
 
 def test_new_database_is_stamped_at_head_and_matches_models(tmp_path: Path) -> None:
