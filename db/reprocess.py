@@ -168,7 +168,7 @@ def reextract(raw: RawStore, version: Version, settings: ExtractSettings
     return replace(extracted, publisher=extracted.publisher or version.publisher), ""
 
 
-def _reading(row: Version | Extraction | Extracted) -> tuple[object, ...]:
+def reading(row: Version | Extraction | Extracted) -> tuple[object, ...]:
     """Text and metadata of one extraction, to compare two of them."""
     starts = row.page_starts if isinstance(row, Extracted) else json.loads(row.page_starts)
     return (row.text, row.title, row.published_at, row.publisher, row.origin, row.editor,
@@ -287,7 +287,7 @@ def reprocess_version(session: Session, raw: RawStore, version_id: int, detector
         outcome.note, outcome.reextracted = why or None, extracted is not None
         confirmed = running_extractor_version() if extracted is not None else confirmed
     current = _current_row(session, version, text)
-    if extracted is not None and _reading(extracted) != _reading(current):
+    if extracted is not None and reading(extracted) != reading(current):
         outcome.extraction_changed, outcome.text_changed = True, extracted.text != text.text
         detection = detector.detect(extracted.text, region=region)
         text = store_extraction(session, version, extracted, detection, run_id)

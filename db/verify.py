@@ -1,9 +1,18 @@
-"""Check that the stored evidence still is what was collected: raw bytes, hits, WARC records.
+"""Check that the stored evidence still is what was collected: raw bytes, texts, hits, rows,
+WARC records.
 
 - every raw capture file exists and still hashes to its name and its capture rows;
+- every version's text and metadata (title, date, publisher, 来源, editor, author, 文号, PDF
+  pages) are what the extractor version that made them reads from the version's raw bytes
+  today, and so is every re-extraction's; a text made by another extractor version than the
+  running one cannot be re-made and is a *warning* ("extractor changed");
 - every hit's offsets cut exactly its quoted sentence out of the text it was found in (its
   version's stored text, or the re-extraction it names), and every re-extracted text still
   hashes to its stored SHA-256;
+- the hash log (db.ledger) chains from its first entry to its last, and every covered row
+  (documents, captures, versions, extractions, hits, redetections, reviews, document reviews,
+  status events) still has the content its entry recorded: an edit, a deletion, a row written
+  around the storage layer and an edited or removed entry are each named with table and row;
 - every capture's WARC record is where the row says, has its record id and URL, and its payload
   digest and bytes match the capture's SHA-256; every WARC file reads to its end.
 A WARC file that ends in an incomplete record (a crawl killed or a disk filled while writing) is
@@ -13,25 +22,31 @@ a *warning* when no capture refers to that record, and a problem when one does.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from db.models import Capture, Extraction, Hit, Version
-from db.rawstore import sha256_hex
+from db import ledger
+from db.models import Capture, Document, Extraction, Hit, Version, running_extractor_version
+from db.rawstore import RawStore, sha256_hex
+from db.reprocess import ExtractSettings, reading, reextract
 from db.warc import WARC_DIR, RecordFacts, WarcScan, digest_hex, scan_file
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+READING = ("text", "title", "published_at", "publisher", "origin", "editor", "author",
+           "doc_number", "page_starts")  # the fields of db.reprocess.reading, in its order
 
 
 @dataclass(frozen=True)
 class Finding:
     """One mismatch (or warning), naming the file, hit or capture concerned."""
 
-    check: str  # raw | hit | text | warc
+    check: str  # raw | text | hit | log | warc
     subject: str
     detail: str
 
@@ -46,6 +61,7 @@ class VerifyReport:
     problems: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     checked: Counter[str] = field(default_factory=Counter)
+    head: str = ""  # SHA-256 of the hash log's newest entry
 
     @property
     def ok(self) -> bool:
@@ -66,10 +82,18 @@ def verify_raw(session: Session, data_dir: Path, report: VerifyReport) -> None:
         path = data_dir / (raw_path or "")
         if not raw_path or not path.is_file():
             report.problems.append(Finding("raw", str(path), f"missing (capture {capture_id})"))
-        elif (actual := sha256_hex(path.read_bytes())) != digest:
+        elif (actual := _file_sha256(path)) != digest:
             report.problems.append(Finding(
                 "raw", str(path), f"altered: sha256 is {actual}, expected {digest} "
                 f"(capture {capture_id})"))
+
+
+def _file_sha256(path: Path) -> str:
+    """The file's SHA-256, or why it cannot be read."""
+    try:
+        return sha256_hex(path.read_bytes())
+    except OSError as exc:
+        return f"unknown (unreadable: {exc.strerror or exc})"
 
 
 def verify_hits(session: Session, report: VerifyReport) -> None:
@@ -105,6 +129,86 @@ def verify_extractions(session: Session, report: VerifyReport) -> None:
             report.problems.append(Finding(
                 "text", f"extraction {extraction_id}", f"altered: sha256 is {actual}, "
                 f"expected {digest}"))
+
+
+def no_settings(_slug: str) -> tuple[str | None, Mapping[str, str]]:
+    """The crawl's extraction settings when no source file is known: no override, no selectors."""
+    return None, {}
+
+
+def _differences(stored: tuple[object, ...], again: tuple[object, ...]) -> str | None:
+    """How a stored reading differs from the one extracted again, or None."""
+    found = []
+    for name, old, new in zip(READING, stored, again, strict=True):
+        if old == new:
+            continue
+        if name == "text":
+            at = len(os.path.commonprefix([str(old), str(new)]))
+            found.append(f"text differs from char {at} (“{str(old)[at:at + 30]}” stored, "
+                         f"“{str(new)[at:at + 30]}” in the raw bytes)")
+        else:
+            found.append(f"{name} is “{old}” but the raw bytes give “{new}”")
+    return "; ".join(found) if found else None
+
+
+def _reextract_problem(raw: RawStore, version: Version, settings: ExtractSettings,
+                       stored: tuple[object, ...]) -> str | None:
+    """Why ``stored`` is not what the running extractor reads from the version's raw bytes."""
+    capture = version.first_capture
+    if capture is None:
+        return "has no first capture: its text cannot be traced to raw bytes"
+    if capture.sha256 != version.sha256:
+        return (f"its first capture {capture.id} holds other bytes (sha256 {capture.sha256}, "
+                f"the version says {version.sha256})")
+    if not capture.sha256 or _file_sha256(raw.path(capture.sha256)) != capture.sha256:
+        return None  # the raw check names the missing, unreadable or altered file
+    extracted, why = reextract(raw, version, settings)
+    if extracted is None:
+        return f"cannot be extracted again: {why}"
+    differs = _differences(stored, reading(extracted))
+    return f"not what the raw bytes give: {differs}" if differs else None
+
+
+def verify_texts(session: Session, raw: RawStore, settings: ExtractSettings,
+                 report: VerifyReport) -> None:
+    """Extract every version's raw bytes again and compare with its stored texts and metadata,
+    where they were made by the running extractor version (else warn: extractor changed)."""
+    running, changed = running_extractor_version(), Counter[str]()
+    query = (select(Version).order_by(Version.id).options(
+        joinedload(Version.first_capture),
+        joinedload(Version.document).joinedload(Document.source)))
+    for version in session.scalars(query.execution_options(yield_per=100)):
+        rows = [version, *session.scalars(select(Extraction).where(
+            Extraction.version_id == version.id).order_by(Extraction.id))]
+        for row in rows:
+            if row.extractor_version != running:
+                changed[row.extractor_version] += 1
+                continue
+            report.checked["texts re-extracted"] += 1
+            problem = _reextract_problem(raw, version, settings, reading(row))
+            if problem:
+                name = "version" if row is version else "extraction"
+                report.problems.append(Finding("text", f"{name} {row.id}", problem))
+    for old, count in sorted(changed.items()):
+        report.warnings.append(Finding(
+            "text", f"{count} texts", f"extractor changed: made by extractor version {old}, "
+            f"this release runs {running}; not re-extracted (`evidence reprocess` re-extracts "
+            "them; their rows are still checked against the hash log)"))
+
+
+def verify_log(session: Session, report: VerifyReport, expect_head: str | None = None) -> None:
+    """Check the hash log's chain and every covered row against its entry; with
+    ``expect_head``, that the log still holds that entry (was not cut back)."""
+    conn = session.connection()
+    found: list[ledger.LogProblem] = []
+    report.checked["hash log entries"] += ledger.check_chain(conn, found)
+    for name in ledger.COVERED:
+        report.checked["logged rows"] += ledger.check_rows(conn, name, found)
+    report.problems.extend(Finding("log", p.subject, p.detail) for p in found)
+    report.head = ledger.chain_head(conn)[1]
+    if expect_head and not ledger.has_entry(conn, expect_head):
+        report.problems.append(Finding("log", "hash_log", f"no entry {expect_head}: the log "
+                                       "was cut back (its newest entries deleted) or replaced"))
 
 
 def _check_record(capture: Capture, record: RecordFacts | None, span_end: int) -> str | None:
@@ -175,11 +279,16 @@ def verify_warcs(session: Session, data_dir: Path, report: VerifyReport) -> None
         _verify_warc_file(path, captures.get(name, []), scan_file(path), report)
 
 
-def verify_store(session: Session, data_dir: Path) -> VerifyReport:
-    """Run every check and return what was checked and what failed."""
+def verify_store(session: Session, data_dir: Path, settings: ExtractSettings = no_settings,
+                 expect_head: str | None = None) -> VerifyReport:
+    """Run every check and return what was checked and what failed; ``settings``: each source's
+    encoding override and selectors, as the crawl extracted with them; ``expect_head``: a hash
+    log head noted earlier, which the log must still hold."""
     report = VerifyReport()
     verify_raw(session, data_dir, report)
+    verify_texts(session, RawStore(data_dir), settings, report)
     verify_hits(session, report)
     verify_extractions(session, report)
+    verify_log(session, report, expect_head)
     verify_warcs(session, data_dir, report)
     return report

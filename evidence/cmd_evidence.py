@@ -42,7 +42,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=pack)
 
     p = sub.add_parser("verify", parents=[common],
-                       help="re-check raw files, hit offsets and WARC records; non-zero on damage")
+                       help="re-check raw files, texts, hits, the hash log of every stored row "
+                            "and WARC records; non-zero on damage")
+    p.add_argument("--expect-head", metavar="SHA256",
+                   help="a hash log head printed by an earlier verify: fail unless the log "
+                        "still holds that entry (it was not cut back)")
     p.set_defaults(func=verify)
 
 
@@ -159,17 +163,21 @@ def pack(args: argparse.Namespace) -> int:
 
 
 def verify(args: argparse.Namespace) -> int:
-    """Re-check the whole store; print every mismatch and exit 1 if there is any."""
+    """Re-check the whole store (read-only); print every mismatch and exit 1 if there is any."""
     from db.verify import verify_store
+    from evidence.cmd_desk import _extract_settings
 
-    engine = open_database(args.db, create=False)
+    engine = open_database(args.db, create=False, read_only=True)
     with session_scope(engine) as session:
-        report = verify_store(session, _data_dir(args))
+        report = verify_store(session, _data_dir(args), _extract_settings(engine),
+                              expect_head=args.expect_head)
     engine.dispose()
     for finding in report.warnings:
         print(f"warning: {finding}")
     for finding in report.problems:
         print(f"MISMATCH {finding}")
+    print(f"Hash log head: {report.head} (note it: `verify --expect-head` with it later "
+          "proves the log was not cut back past it)")
     checked = ", ".join(f"{n} {what}" for what, n in sorted(report.checked.items()))
     verdict = "OK" if report.ok else f"FAILED: {len(report.problems)} mismatches"
     print(f"Checked {checked or 'nothing'}: {verdict}")

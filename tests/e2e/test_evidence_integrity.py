@@ -1,5 +1,6 @@
 """End to end: crawl a copy of the demo site twice with an edit, a deletion and a soft-404 between,
-then check history, citations, the evidence pack and `evidence verify` (also after tampering).
+then check history, citations, the evidence pack and `evidence verify` (also after tampering,
+and after forging rows by hand with SQL in a copy of the database).
 Everything runs twice: on a SQLite file and on a real PostgreSQL (tests/pg/conftest.py)."""
 
 from __future__ import annotations
@@ -9,20 +10,24 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from db.engine import open_database
 from demo.server import DEMO_ORIGIN, SITE_ROOT, DemoServer
 from tests.e2e.test_demo_crawl import evidence, free_port
-from tests.pg.conftest import new_database, pg_server  # noqa: F401 - fixture
+from tests.pg.conftest import _admin_url, new_database, pg_server  # noqa: F401 - fixture
 
 SLUGS = ["demo-xinwen", "demo-gov", "demo-company"]
 EDITED = "/xinwen/202304/t20230418_123301.html"
@@ -229,3 +234,124 @@ def test_verify_reports_torn_final_warc_record(crawled: Crawled) -> None:
         assert f"warning: warc: {path} @{len(original)}: incomplete record" in torn.stdout
     finally:
         path.write_bytes(original)
+
+
+# --- forged evidence: rows edited, deleted or added by hand with SQL, around the storage layer
+
+
+@contextmanager
+def forgery_copy(crawled: Crawled, request: pytest.FixtureRequest) -> Iterator[Crawled]:
+    """A copy of the crawled database to forge in (the raw files and WARCs are shared)."""
+    if "://" not in crawled.db:
+        folder = Path(tempfile.mkdtemp(prefix="forged-", dir=crawled.tmp))
+        for suffix in ("", "-wal", "-shm"):
+            if Path(crawled.db + suffix).exists():
+                shutil.copy(crawled.db + suffix, folder / (Path(crawled.db).name + suffix))
+        yield replace(crawled, db=str(folder / Path(crawled.db).name))
+        return
+    admin, name = _admin_url(request.getfixturevalue("pg_server")), f"forged_{uuid.uuid4().hex}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(crawled.db).database}"')
+    try:
+        yield replace(crawled, db=make_url(crawled.db).set(database=name)
+                      .render_as_string(hide_password=False))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def a_cited_hit(crawled: Crawled) -> dict[str, Any]:
+    """Ids of a hit found in its version's own text, and of its version, document, capture."""
+    [row] = sql(crawled, "SELECT h.id, h.version_id, h.document_id, v.first_capture_id, h.start,"
+                         " h.\"end\", h.sentence FROM hits h JOIN versions v ON v.id = "
+                         "h.version_id WHERE h.extraction_id IS NULL ORDER BY h.id LIMIT 1")
+    return dict(zip(("hit", "version", "document", "capture", "start", "end", "sentence"), row,
+                    strict=True))
+
+
+ALTERED = "MISMATCH log: {} row {{{}}}: altered after it was stored"
+FORGERIES = {  # what is forged: (SQL run by hand, what verify's output must say)
+    "hit score": ("UPDATE hits SET score = score + 3 WHERE id = :hit",
+                  [ALTERED.format("hits", "hit")]),
+    "hit categories": ("UPDATE hits SET categories = '[\"forced_labour\"]' WHERE id = :hit",
+                       [ALTERED.format("hits", "hit")]),
+    "hit deleted": ("DELETE FROM hits WHERE id = :hit", ["MISMATCH log: hits row {hit}: deleted"]),
+    "hit added": ("INSERT INTO hits (id, version_id, document_id, start, \"end\", sentence, "
+                  "terms, categories, companies, score, lexicon_version, extraction_id, slots) "
+                  "SELECT 100000, version_id, document_id, start, \"end\", sentence, terms, "
+                  "categories, companies, 9.5, 'forged', extraction_id, slots FROM hits "
+                  "WHERE id = :hit", ["MISMATCH log: hits row 100000: not in the hash log"]),
+    "version title": ("UPDATE versions SET title = '伪造的标题' WHERE id = :version",
+                      ["MISMATCH text: version {version}: not what the raw bytes give: title is "
+                       "“伪造的标题”", ALTERED.format("versions", "version")]),
+    "version date": ("UPDATE versions SET published_at = '2019-01-01' WHERE id = :version",
+                     ["MISMATCH text: version {version}: not what the raw bytes give: "
+                      "published_at is “2019-01-01”", ALTERED.format("versions", "version")]),
+    "document url": ("UPDATE documents SET url = 'http://127.0.0.1:1/forged.html' "
+                     "WHERE id = :document", [ALTERED.format("documents", "document")]),
+    "access date": ("UPDATE captures SET fetched_at = '2019-01-01 08:00:00' WHERE id = :capture",
+                    [ALTERED.format("captures", "capture")]),
+    "log entry deleted": ("DELETE FROM hash_log WHERE id = (SELECT min(id) + 3 FROM hash_log)",
+                          ["MISMATCH log: hash_log entry ", ": does not follow the entry before",
+                           ": not in the hash log"]),
+}
+
+
+@pytest.mark.parametrize("forgery", list(FORGERIES))
+def test_verify_names_each_forged_row(crawled: Crawled, request: pytest.FixtureRequest,
+                                      forgery: str) -> None:
+    statement, expected = FORGERIES[forgery]
+    with forgery_copy(crawled, request) as copy:
+        ids = a_cited_hit(copy)
+        sql(copy, statement, **{k: v for k, v in ids.items() if f":{k}" in statement})
+        out = run(copy, "verify")
+    assert out.returncode == 1, out.stdout + out.stderr
+    for line in expected:
+        assert line.format(**ids) in out.stdout, out.stdout
+
+
+def test_verify_names_a_rewritten_text_and_quote(crawled: Crawled,
+                                                 request: pytest.FixtureRequest) -> None:
+    """The text and the quote rewritten together: the quote still sits at its offsets, but the
+    archived bytes no longer say it, and both rows differ from their log entries."""
+    with forgery_copy(crawled, request) as copy:
+        ids = a_cited_hit(copy)
+        [(original,)] = sql(copy, "SELECT text FROM versions WHERE id = :v", v=ids["version"])
+        quote = "伪" + ids["sentence"][1:]
+        forged = original[:ids["start"]] + quote + original[ids["end"]:]
+        sql(copy, "UPDATE versions SET text = :t WHERE id = :v", t=forged, v=ids["version"])
+        sql(copy, "UPDATE hits SET sentence = :q WHERE id = :h", q=quote, h=ids["hit"])
+        out = run(copy, "verify")
+    assert out.returncode == 1, out.stdout
+    assert f"hit: hit {ids['hit']}:" not in out.stdout  # the offsets alone cannot tell
+    assert (f"MISMATCH text: version {ids['version']}: not what the raw bytes give: text "
+            f"differs from char {ids['start']} (“伪") in out.stdout
+    assert f"MISMATCH log: versions row {ids['version']}: altered" in out.stdout
+    assert f"MISMATCH log: hits row {ids['hit']}: altered" in out.stdout
+
+
+def test_verify_names_an_edited_review_and_a_log_cut_back(crawled: Crawled,
+                                                          request: pytest.FixtureRequest) -> None:
+    """A review recorded by the CLI is logged; editing it shows. Deleting the newest row together
+    with its log entry shows only against a head noted earlier (`--expect-head`)."""
+    with forgery_copy(crawled, request) as copy:
+        hit = a_cited_hit(copy)["hit"]
+        recorded = run(copy, "review", str(hit), "--status", "confirmed", "--reviewer", "A")
+        assert recorded.returncode == 0, recorded.stderr
+        clean = run(copy, "verify")
+        assert clean.returncode == 0, clean.stdout
+        head = re.search(r"Hash log head: ([0-9a-f]{64})", clean.stdout)
+        assert head is not None
+        [(review,)] = sql(copy, "SELECT max(id) FROM reviews")
+        sql(copy, "UPDATE reviews SET status = 'rejected' WHERE id = :r", r=review)
+        edited = run(copy, "verify")
+        assert edited.returncode == 1
+        assert f"MISMATCH log: reviews row {review}: altered" in edited.stdout
+        sql(copy, "DELETE FROM reviews WHERE id = :r", r=review)
+        sql(copy, "DELETE FROM hash_log WHERE id = (SELECT max(id) FROM hash_log)")
+        cut = run(copy, "verify")
+        assert cut.returncode == 0, cut.stdout  # the documented limit: a consistent cut
+        noted = run(copy, "verify", "--expect-head", head.group(1))
+    assert noted.returncode == 1
+    assert f"MISMATCH log: hash_log: no entry {head.group(1)}: the log was cut back" \
+        in noted.stdout
