@@ -5,7 +5,10 @@ Every version's title and text are folded (width, Traditional -> Simplified, low
 into ``search_fts`` (rowid = ``versions.id``) separated by spaces, so FTS5's ``unicode61``
 tokenizer sees jieba's words. A long word is followed by the dictionary words inside it
 (``劳动力转移就业`` also yields ``劳动力``, ``转移``, ``就业``), so a short query finds it.
-Queries are folded and segmented the same way: a query in either script finds both.
+Queries are folded and segmented the same way: a query in either script finds both. English
+words are stored and asked for in one spelling (labour/labor, Uighur/Uyghur: see
+``pipelines.text.spelling``), and a query is segmented through the cached word store when the
+dictionary is not loaded (``db.search_words``): the same tokens either way.
 
 On PostgreSQL the same token strings go into ``search_tokens`` (version_id, title, body) with
 a stored ``tsvector`` column built by ``to_tsvector('simple', ...)`` (title weighted A, body B)
@@ -61,8 +64,9 @@ from db.queries import (
     version_titles,
 )
 from db.queries import _hit_facts as hit_facts  # the same current hits as version_facts
+from db.search_words import graph, spellings
 from pipelines.text.normalise import fold_for_matching, is_folded
-from pipelines.text.segment import Segmenter
+from pipelines.text.spelling import LATIN
 
 TABLE = "search_fts"
 _CREATE = (
@@ -87,28 +91,14 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAX_SUBWORD = 4
 
 
-@lru_cache(maxsize=1)
-def segmenter() -> Segmenter:
-    """The detector's segmenter (lexicon terms as user words), shared with the crawl."""
-    from pipelines.text.flag import Matcher
-    from pipelines.text.lexicon import load_lexicon
-
-    return Segmenter(Matcher(load_lexicon()).zh_keys)
-
-
-def _frequencies() -> dict[str, int]:
-    """jieba's word frequencies, user words included (0 or absent: not a word)."""
-    freq: dict[str, int] = segmenter()._get().FREQ  # the loaded dictionary
-    return freq
-
-
-def _words(folded: str) -> list[str]:
-    """jieba tokens of folded text that contain a letter or digit."""
-    out, start, word = [], 0, _WORD.search
-    for end in segmenter().ends(folded):
+def _words(folded: str, short: bool = False) -> list[str]:
+    """jieba tokens of folded text that contain a letter or digit, English words in their
+    one spelling (``short``: a query, segmented through the word store when it can be)."""
+    out, start, word, spell = [], 0, _WORD.search, spellings().text
+    for end in graph(short).ends(folded):
         token = folded[start:end]
         if word(token):
-            out.append(token)
+            out.append(spell(token))
         start = end
     return out
 
@@ -122,7 +112,7 @@ def subwords(token: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _subwords(token: str) -> tuple[str, ...]:
-    freq = _frequencies()
+    freq = graph(short=True).freq  # queries and documents alike: the same frequencies
     found = []
     for start in range(len(token) - 1):
         for size in range(2, min(MAX_SUBWORD, len(token) - 1) + 1):
@@ -171,7 +161,7 @@ def _clause(token: str) -> str:
 
 def query_tokens(query: str) -> list[str]:
     """The folded, segmented tokens of a query (what the index is asked for)."""
-    return [tok for word in query.split() for tok in _words(fold_for_matching(word))]
+    return [tok for word in query.split() for tok in _words(fold_for_matching(word), True)]
 
 
 def match_expression(query: str) -> str:
@@ -180,20 +170,28 @@ def match_expression(query: str) -> str:
 
 
 def phrase_words(query: str) -> list[str]:
-    """Folded query words the index alone cannot check are contiguous (several tokens, or a
-    token found through its parts)."""
+    """Folded query words (English in one spelling: see ``search_fold``) the index alone
+    cannot check are contiguous (several tokens, or a token found through its parts)."""
     out = []
     for word in query.split():
-        tokens = _words(fold_for_matching(word))
+        tokens = _words(fold_for_matching(word), True)
         if len(tokens) > 1 or any(len(_cover(t)) > 1 for t in tokens):
-            out.append(fold_for_matching(word))
+            out.append(search_fold(word))
     return out
 
 
+def search_fold(value: str) -> str:
+    """``value`` folded for matching, each English word in its one spelling."""
+    return spellings().text(fold_for_matching(value))
+
+
 def highlight_words(query: str) -> list[str]:
-    """Folded strings to mark in text: each query word, and its tokens."""
+    """Folded strings to mark in text: each query word, and its tokens, in every spelling."""
     words = [fold_for_matching(w) for w in query.split()]
-    return list(dict.fromkeys([*words, *query_tokens(query)]))
+    tokens = query_tokens(query)
+    forms = [form for token in tokens for run in LATIN.findall(token)
+             for form in spellings().forms(run)]
+    return list(dict.fromkeys([*words, *tokens, *forms]))
 
 
 # --- keeping the index in step
@@ -689,8 +687,13 @@ def _contiguous(session: Session, ranks: dict[int, float], words: list[str]
 
 
 def _folded_has(value: str, word: str) -> bool:
-    """Whether the folded ``value`` contains ``word`` (most texts fold to themselves)."""
-    return word in value or (not is_folded(value) and word in fold_for_matching(value))
+    """Whether ``value``, folded for search, contains ``word`` (most texts fold to themselves:
+    Chinese ones often do, English ones when every word is spelt the one way)."""
+    if word in value:
+        return True
+    if is_folded(value) and not LATIN.search(value):
+        return False
+    return word in search_fold(value)
 
 
 def _with_token(session: Session, token: str, low: int, high: int) -> set[int]:

@@ -38,7 +38,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def upgrade(args: argparse.Namespace) -> int:
-    """Run every migration the database lacks; print the revisions."""
+    """Run every migration the database lacks, then index what the search index lacks (a
+    revision may empty it: 0006); print the revisions."""
     from db import migrations
 
     url = resolve_db_url(args.db)
@@ -63,7 +64,22 @@ def upgrade(args: argparse.Namespace) -> int:
         print(f"{display_url(url)}: already at schema {head}")
     else:
         print(f"{display_url(url)}: schema {before or 'none'} -> {head}")
+    _reindex(url)
     return 0
+
+
+def _reindex(url: str) -> None:
+    """Index every version the search index lacks, saying how many."""
+    from db.search import sync_index
+
+    engine = open_database(url, create=False)
+    try:
+        with session_scope(engine) as session:
+            added = sync_index(session)
+    finally:
+        engine.dispose()
+    if added:
+        print(f"search index: {added} version(s) indexed")
 
 
 def copy(args: argparse.Namespace) -> int:

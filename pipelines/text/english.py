@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 # British <-> American pairs, by word stem (the word may go on: labourers, organisations)
-_SPELLING_PAIRS = (
+SPELLING_PAIRS = (
     ("labour", "labor"), ("organis", "organiz"), ("mobilis", "mobiliz"),
     ("centralis", "centraliz"), ("militaris", "militariz"), ("programme", "program"),
     ("centre", "center"), ("recognis", "recogniz"), ("realis", "realiz"),
@@ -32,7 +32,7 @@ _VOWELS = "aeiou"
 def _stems(word: str) -> set[str]:
     """``word`` in both spellings (one pair applied at a time)."""
     forms = {word}
-    for british, american in _SPELLING_PAIRS:
+    for british, american in SPELLING_PAIRS:
         for a, b in ((british, american), (american, british)):
             if a in word and not (len(b) > len(a) and b in word):  # program(me), enrol(l)
                 forms.add(word.replace(a, b))

@@ -1,6 +1,7 @@
 """`evidence search` as a user runs it, in a fresh process: it loads what a search needs and
-no more -- no crawler, Scrapy, trafilatura or Alembic. No timing is asserted:
-`python -m bench --cli-search` measures it."""
+no more -- no crawler, Scrapy, trafilatura or Alembic; once the word store is cached, not even
+jieba -- and finds the same with the dictionary loaded or from the store. No timing is
+asserted: `python -m bench --cli-search` measures it."""
 
 from __future__ import annotations
 
@@ -49,3 +50,12 @@ def test_search_imports_no_crawler_scrapy_or_alembic(tmp_path: Path) -> None:
     assert "关于南疆四地州劳动力转移就业的通知" in found
     assert "sqlalchemy" in modules and "db.search" in modules
     assert not {m for m in modules if m.split(".")[0] in NEVER or m in NEVER}
+
+
+def test_a_query_is_segmented_from_the_cached_word_store(tmp_path: Path) -> None:
+    db = small_database(tmp_path / "s.db")
+    first, loaded = run_search(db, tmp_path / "cache", "勞動力轉移", "南疆")
+    assert "jieba" in loaded  # the first search loads the dictionary and writes the store
+    again, modules = run_search(db, tmp_path / "cache", "勞動力轉移", "南疆")
+    assert again == first and "南疆勞動力轉移就業穩步推進" in again
+    assert not {m for m in modules if m.split(".")[0] in ("jieba", "ahocorasick")}

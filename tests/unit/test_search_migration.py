@@ -1,0 +1,43 @@
+"""Revision 0006: a search index written before English words were folded to one spelling is
+emptied by `evidence db upgrade`, which rebuilds it at once; then either spelling finds the
+same documents (tests/pg/test_search_spelling_pg.py runs it on PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from db.engine import open_database, resolve_db_url
+from db.models import Version
+from db.search import write_index
+from evidence.cli import main
+from tests.unit.test_search_spelling import check_either_spelling_finds_the_same, fill
+
+
+def printed_tokens(value: str | None) -> str:
+    """Index tokens as the release before 0006 wrote English ones: words as printed."""
+    return " ".join(re.findall(r"\w+", (value or "").lower()))
+
+
+def check_upgrade_rebuilds_an_old_index(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    engine = fill(url)
+    with engine.begin() as conn:  # as an index of the release before 0006 left it
+        rows = conn.execute(select(Version.id, Version.title, Version.text)).all()
+        write_index(conn, [(vid, printed_tokens(title), printed_tokens(body))
+                           for vid, title, body in rows])
+        conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    engine.dispose()
+    assert main(["db", "upgrade", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "schema 0005 -> 0006" in out and f"search index: {len(rows)} version(s)" in out
+    engine = open_database(url, create=False)
+    check_either_spelling_finds_the_same(engine)
+    engine.dispose()
+
+
+def test_upgrade_rebuilds_an_index_of_words_as_printed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    check_upgrade_rebuilds_an_old_index(resolve_db_url(str(tmp_path / "old.db")), capsys)
