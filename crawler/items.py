@@ -26,6 +26,7 @@ class CaptureItem:
     publisher: str | None = None
     source_language: str | None = None
     region: str | None = None  # the source's declared Xinjiang region (an anchor)
+    lexicon_overlay: str | None = None  # the source's lexicon overlay (e.g. demo companies)
     encoding_override: str | None = None
     selectors: dict[str, str] = field(default_factory=dict)
     # provenance: how it was fetched (request headers as sent, minus credentials)

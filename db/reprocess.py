@@ -272,16 +272,19 @@ def _current_row(session: Session, version: Version, text: TextRecord) -> Versio
 
 def reprocess_version(session: Session, raw: RawStore, version_id: int, detector: Detector,
                       settings: ExtractSettings, run_id: int, reextract_all: bool = False,
-                      regions: Mapping[str, str] | None = None) -> Outcome:
+                      regions: Mapping[str, str] | None = None,
+                      detectors: Mapping[str, Detector] | None = None) -> Outcome:
     """Re-extract (when its text is from another extractor, or ``reextract_all``) and
     re-detect one stored version (the caller commits); ``regions``: sources' declared Xinjiang
-    regions by slug (crawler.sources.source_regions)."""
+    regions by slug (crawler.sources.source_regions); ``detectors``: the detectors of sources
+    with a lexicon overlay, by slug (the others use ``detector``)."""
     version = session.get(Version, version_id)
     text = current_text(session, version_id) if version is not None else None
     if version is None or text is None:
         return Outcome(version_id, note="version not found")
     outcome, confirmed, extracted = Outcome(version_id), text.extractor_version, None
     region = (regions or {}).get(version.document.source.slug) if regions else None
+    detector = (detectors or {}).get(version.document.source.slug, detector)
     if reextract_all or text.extractor_version != running_extractor_version():
         extracted, why = reextract(raw, version, settings)
         outcome.note, outcome.reextracted = why or None, extracted is not None

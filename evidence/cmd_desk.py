@@ -361,7 +361,9 @@ def reprocess(args: argparse.Namespace) -> int:
     out.print(f"{'Resuming' if resumed else 'Starting'} reprocess run {run_id} to lexicon "
               f"{escape(target)}, extractor version {extractor}: {len(todo)} version(s) to do, "
               f"{stale} to extract again from their raw copies")
-    totals, status = _reprocess_loop(engine, raw, todo, detector, run_id, out, args.all)
+    overlaid = {} if args.lexicon else _overlay_detectors()  # a custom lexicon: no overlays
+    totals, status = _reprocess_loop(engine, raw, todo, detector, run_id, out, args.all,
+                                     overlaid)
     with session_scope(engine) as session:
         rp.close_run(session, run_id, status, totals)
         dropped = rp.dropped_hits(session, run_id)
@@ -370,8 +372,20 @@ def reprocess(args: argparse.Namespace) -> int:
     return 130 if status == "interrupted" else 0
 
 
+def _overlay_detectors() -> dict[str, Any]:
+    """The detectors of the sources with a lexicon overlay (the demo's), by slug."""
+    from crawler.sources import SourceError, source_overlays
+    from pipelines.stages import shared_detector
+
+    try:
+        return {slug: shared_detector(name) for slug, name in source_overlays().items()}
+    except SourceError:  # reported by `evidence sources`; those sources use the bundled lexicon
+        return {}
+
+
 def _reprocess_loop(engine: Any, raw: Any, todo: list[int], detector: Any, run_id: int,
-                    out: Console, everything: bool = False) -> tuple[dict[str, int], str]:
+                    out: Console, everything: bool = False,
+                    overlaid: dict[str, Any] | None = None) -> tuple[dict[str, int], str]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from crawler.sources import SourceError, source_regions
@@ -391,7 +405,7 @@ def _reprocess_loop(engine: Any, raw: Any, todo: list[int], detector: Any, run_i
             for version_id in todo:
                 with session_scope(engine) as session:
                     got = rp.reprocess_version(session, raw, version_id, detector, settings,
-                                               run_id, everything, regions)
+                                               run_id, everything, regions, overlaid)
                 _add(totals, got)
                 if got.note:
                     out.print(f"version {version_id}: not extracted again: {escape(got.note)}")

@@ -28,10 +28,13 @@ logger = logging.getLogger(__name__)
 StageMethod = Callable[[Any, CaptureItem], CaptureItem]
 
 
-@lru_cache(maxsize=1)
-def shared_detector() -> Detector:
-    """Return the process-wide detector (lexicon automaton and jieba loaded once)."""
-    return Detector()
+@lru_cache(maxsize=4)
+def shared_detector(overlay: str | None = None) -> Detector:
+    """Return the process-wide detector of the bundled lexicon, or of it with a source's
+    overlay (lexicon automaton and jieba loaded once each)."""
+    from pipelines.text.lexicon import lexicon_for
+
+    return Detector(lexicon_for(overlay) if overlay else None)
 
 
 def guarded(stage: str) -> Callable[[StageMethod], StageMethod]:
@@ -105,8 +108,9 @@ class NormaliseStage:
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.prepared`` (original and normalised text, language, script)."""
         if item.extracted is not None and item.error is None:
-            item.prepared = shared_detector().prepare(item.extracted.text, item.language,
-                                                      region=item.region)
+            detector = shared_detector(item.lexicon_overlay)
+            item.prepared = detector.prepare(item.extracted.text, item.language,
+                                             region=item.region)
         return item
 
 
@@ -117,7 +121,7 @@ class SegmentStage:
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.segmentation``."""
         if item.prepared is not None:
-            item.segmentation = shared_detector().segment(item.prepared)
+            item.segmentation = shared_detector(item.lexicon_overlay).segment(item.prepared)
         return item
 
 
@@ -128,7 +132,8 @@ class FlagStage:
     def process_item(self, item: CaptureItem) -> CaptureItem:
         """Fill ``item.detection``."""
         if item.prepared is not None and item.segmentation is not None:
-            item.detection = shared_detector().flag(item.prepared, item.segmentation)
+            detector = shared_detector(item.lexicon_overlay)
+            item.detection = detector.flag(item.prepared, item.segmentation)
         return item
 
 

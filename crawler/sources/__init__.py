@@ -237,6 +237,9 @@ class SourceConfig(_Strict):
     # the Xinjiang prefecture or county a local portal serves: its notices that say only 我县
     # are anchored in Xinjiang by it (pipelines/text/detect.py)
     region: str | None = None
+    # a lexicon overlay matched on this source's pages only (pipelines/lexicon/overlays/NAME.yml),
+    # e.g. the demo's fictional companies
+    lexicon_overlay: str | None = None
     # re-fetch stored pages with hits when their last fetch is older than this (changes, removals)
     recheck_days: float = Field(default=7.0, ge=0)
     api: Api | None = None
@@ -279,6 +282,15 @@ class SourceConfig(_Strict):
 
         if value is not None and not is_xinjiang_region(value):
             raise ValueError(f"{value!r} names no Xinjiang place of the lexicon (places.yml)")
+        return value
+
+    @field_validator("lexicon_overlay")
+    @classmethod
+    def _known_overlay(cls, value: str | None) -> str | None:
+        from pipelines.text.lexicon import OVERLAYS, overlay_names
+
+        if value is not None and value not in overlay_names():
+            raise ValueError(f"no lexicon overlay {value!r} in pipelines/lexicon/{OVERLAYS}/")
         return value
 
     @field_validator("encoding")
@@ -414,6 +426,12 @@ def load_sources(root: Path | None = None) -> dict[str, SourceConfig]:
                               f"{sources[source.slug].path}")
         sources[source.slug] = source
     return sources
+
+
+def source_overlays(sources: dict[str, SourceConfig] | None = None) -> dict[str, str]:
+    """Each source's lexicon overlay, by slug (sources without one are left out)."""
+    return {slug: source.lexicon_overlay for slug, source in (sources or load_sources()).items()
+            if source.lexicon_overlay}
 
 
 def source_regions(sources: dict[str, SourceConfig] | None = None) -> dict[str, str]:

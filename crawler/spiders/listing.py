@@ -231,7 +231,7 @@ class ListingSpider(scrapy.Spider):
             source=self.source.slug, url=url, final_url=final_url,
             fetched_at=datetime.now(UTC), publisher=self.source.publisher,
             source_language=self.source.language, encoding_override=self.source.encoding,
-            region=self.source.region,
+            region=self.source.region, lexicon_overlay=self.source.lexicon_overlay,
             selectors=self.source.selector_map(), crawler=crawler_id(), **fields,
         )
 

@@ -1,4 +1,10 @@
-"""The term lexicon: YAML files under pipelines/lexicon/, validated on load into frozen records."""
+"""The term lexicon: YAML files under pipelines/lexicon/, validated on load into frozen records.
+
+An overlay (``pipelines/lexicon/overlays/<name>.yml``, same schema, no ``version``) adds entries
+for the sources that name it in their source file (``lexicon_overlay: <name>``), and only for
+them: the demo's fictional companies are matched on the demo's pages, never on a real page
+that happens to use the same words. Its entries take the version of the lexicon they join.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import yaml
 from pipelines.text.normalise import fold_for_matching
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "lexicon"
+OVERLAYS = "overlays"  # the folder of overlays inside the lexicon folder
 
 LABOUR_CATEGORIES = (
     "surplus_labour",
@@ -204,8 +211,8 @@ def _parse_company(entry: object, where: str) -> Company:
     )
 
 
-def _read(path: Traversable) -> Mapping[str, Any]:
-    """One YAML file as a mapping with a version."""
+def _read(path: Traversable, overlay: bool = False) -> Mapping[str, Any]:
+    """One YAML file as a mapping with a version (an overlay: without one)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -213,8 +220,19 @@ def _read(path: Traversable) -> Mapping[str, Any]:
     if not isinstance(data, dict):
         raise _fail(str(path), "must be a mapping with version and terms/companies")
     _check_keys(data, frozenset(("version", "language", "terms", "companies")), str(path))
-    _text(data, "version", str(path))
+    if overlay and "version" in data:
+        raise _fail(f"{path}.version", "an overlay takes the version of the lexicon it joins")
+    if not overlay:
+        _text(data, "version", str(path))
     return data
+
+
+def _add_entries(data: Mapping[str, Any], path: Traversable, terms: list[Term],
+                 companies: list[Company]) -> None:
+    """Append the validated terms and companies of one file."""
+    language = data.get("language")
+    terms += [_parse_term(e, where, language) for e, where in _entries(data, "terms", path)]
+    companies += [_parse_company(e, where) for e, where in _entries(data, "companies", path)]
 
 
 def _entries(
@@ -259,20 +277,20 @@ def _spellings(lexicon: Lexicon) -> Iterator[tuple[str, str, str]]:
             yield fold_for_matching(spelling), f"company:{company.name}", company.name
 
 
-def _parse(files: list[Traversable]) -> Lexicon:
-    """Lexicon from the given files."""
+def _parse(files: list[Traversable], overlays: Iterable[Traversable] = ()) -> Lexicon:
+    """Lexicon from the given files, plus the entries of the given overlays."""
     versions: dict[str, Traversable] = {}
     terms: list[Term] = []
     companies: list[Company] = []
     for path in files:
         data = _read(path)
         versions.setdefault(str(data["version"]).strip(), path)
-        language = data.get("language")
-        terms += [_parse_term(e, where, language) for e, where in _entries(data, "terms", path)]
-        companies += [_parse_company(e, where) for e, where in _entries(data, "companies", path)]
+        _add_entries(data, path, terms, companies)
     if len(versions) != 1:
         found = ", ".join(f"{v} ({p.name})" for v, p in versions.items())
         raise LexiconError(f"lexicon files disagree on version: {found}")
+    for path in overlays:
+        _add_entries(_read(path, overlay=True), path, terms, companies)
     lexicon = Lexicon(next(iter(versions)), tuple(terms), tuple(companies))
     _check_unique(_spellings(lexicon))
     return lexicon
@@ -301,6 +319,33 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     return _load(target)
 
 
+def _bundled_folder() -> Traversable:
+    """The bundled lexicon folder (a directory, or inside the zipped egg Scrapyd runs)."""
+    return resources.files("pipelines") / "lexicon"
+
+
+def overlay_names() -> list[str]:
+    """The names of the bundled overlays (pipelines/lexicon/overlays/<name>.yml)."""
+    folder = _bundled_folder() / OVERLAYS
+    if not folder.is_dir():
+        return []
+    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".yml"))
+
+
+@lru_cache(maxsize=4)
+def load_overlaid(name: str) -> Lexicon:
+    """The bundled lexicon with overlay ``name`` added (validated together, one version)."""
+    if name not in overlay_names():
+        raise LexiconError(f"no lexicon overlay {name!r} (pipelines/lexicon/{OVERLAYS}/)")
+    folder = _bundled_folder()
+    return _parse(_files(folder), [folder / OVERLAYS / f"{name}.yml"])
+
+
+def lexicon_for(overlay: str | None) -> Lexicon:
+    """The lexicon a source detects with: the bundled one, or it with the source's overlay."""
+    return load_overlaid(overlay) if overlay else load_lexicon()
+
+
 def is_xinjiang_region(name: str, lexicon: Lexicon | None = None) -> bool:
     """Whether ``name`` (e.g. 和田地区, 墨玉县, Hotan) contains a Xinjiang place of the lexicon."""
     folded = fold_for_matching(name.strip())
@@ -311,9 +356,11 @@ def is_xinjiang_region(name: str, lexicon: Lexicon | None = None) -> bool:
 
 def canonical_company(name: str, lexicon: Lexicon | None = None) -> str | None:
     """The canonical name of the company spelled ``name`` (alias, stock code, English name, any
-    script or case), or None if the lexicon does not know it; for ``--company`` filters."""
+    script or case), or None if the lexicon (default: the bundled one and its overlays) does not
+    know it; for ``--company`` filters."""
     wanted = fold_for_matching(name.strip())
-    for company in (lexicon or load_lexicon()).companies:
+    known = [lexicon] if lexicon else [load_lexicon(), *map(load_overlaid, overlay_names())]
+    for company in (company for lex in known for company in lex.companies):
         spellings = (company.name, *company.aliases, *company.stock_codes, *company.english)
         if wanted in {fold_for_matching(spelling) for spelling in spellings}:
             return company.name
