@@ -3,6 +3,8 @@
     python -m bench                      # defaults below; prints a table of figures and ratios
     python -m bench --docs 1000000 --skip-single --skip-crawl   # 1M documents (memory goal)
     python -m bench --skip-crawl --search-docs 20000
+    python -m bench --search-only --cli-search 300           # `evidence search` vs the desk
+    python -m bench --search-only --cli-db evidence.db       # ... on the demo's database
 
 Not part of the test suite: the figures depend on the machine and its load.
 """
@@ -16,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import crawl, reprocess
+from bench import cli_search, crawl, reprocess
 from bench import search as search_bench
 
 
@@ -39,7 +41,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                    help="time the queries on this database, indexing first what --search-docs "
                         "asks and the index lacks (e.g. a 1M-version database kept with --dir)")
     p.add_argument("--search-only", action="store_true",
-                   help="skip the reprocess figures (with --search-db)")
+                   help="skip the reprocess and crawl figures (with --search-db, --cli-*)")
+    p.add_argument("--cli-search", type=int, default=0, metavar="DOCS",
+                   help="time `evidence search` from the shell against the desk's requests "
+                        "on a database of DOCS synthetic versions (0: skip)")
+    p.add_argument("--cli-db", type=Path,
+                   help="time `evidence search` and the desk on this database instead "
+                        "(e.g. the evidence.db of `evidence demo`)")
     p.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
     return p.parse_args(argv)
 
@@ -119,6 +127,28 @@ def _latency(title: str, latency: search_bench.Latency) -> None:
     _line("p95", f"{latency.p95_ms:,.1f} ms", "(goal < 200 ms at 1M captures)")
 
 
+def run_cli_search(args: argparse.Namespace, work: Path) -> None:
+    """`evidence search` as a shell command against the desk, on a small database."""
+    db = args.cli_db
+    if db is None:
+        db = work / "cli.db"
+        reprocess.populate(db, args.cli_search)
+    latency = cli_search.measure(db)
+    print(f"\nSearch from the shell ({db.name}; {len(latency.cli_s)} queries x 3, wall time "
+          f"of each command; baseline: the same queries as desk requests)")
+    for query, seconds in latency.cli_s.items():
+        _line(f"  {query}", f"{seconds * 1000:,.0f} ms",
+              f"(desk {latency.desk_s[query] * 1000:,.0f} ms)")
+    _line("desk request (evidence serve), p50", f"{latency.desk_p50 * 1000:,.0f} ms",
+          "baseline")
+    _line("evidence search, p50", f"{latency.cli_p50 * 1000:,.0f} ms",
+          f"ratio {latency.cli_p50 / latency.desk_p50:.1f}x the desk (goal < 1,000 ms)")
+    _line("evidence search, first call (empty cache)", f"{latency.first_s * 1000:,.0f} ms",
+          "(loads the dictionary, writes the word store)")
+    _line("python -c pass", f"{latency.python_s * 1000:,.0f} ms",
+          f"{latency.python_s / latency.cli_p50:.0%} of a search")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print their figures."""
     args = _args(argv)
@@ -132,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             run_crawl(args)
         if args.search_docs or args.search_db:
             run_search(args, work)
+        if args.cli_search or args.cli_db:
+            run_cli_search(args, work)
     return 0
 
 

@@ -7,7 +7,7 @@
   variants of parametrized tests), ``browser`` (Chromium: tests/web/test_browser.py) and
   ``slow`` (tests/e2e, tests/pg, anything on the crawled demo database, browsers, Scrapyd).
 - ``--quick`` runs the rest: ``-m "not slow and not browser and not server"``, the selection a
-  developer runs while working (about a minute on 2 cores); CI runs everything.
+  developer runs while working (under two minutes on 2 cores); CI runs everything.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """--quick: only the fast tests."""
     parser.addoption("--quick", action="store_true",
-                     help=f'only the fast tests: -m "{QUICK}" (about a minute on 2 cores)')
+                     help=f'only the fast tests: -m "{QUICK}" (under 2 minutes on 2 cores)')
 
 
 def pytest_configure(config: pytest.Config) -> None:

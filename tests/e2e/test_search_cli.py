@@ -59,3 +59,12 @@ def test_a_query_is_segmented_from_the_cached_word_store(tmp_path: Path) -> None
     again, modules = run_search(db, tmp_path / "cache", "勞動力轉移", "南疆")
     assert again == first and "南疆勞動力轉移就業穩步推進" in again
     assert not {m for m in modules if m.split(".")[0] in ("jieba", "ahocorasick")}
+
+
+def test_bench_times_the_command_and_the_desk(tmp_path: Path) -> None:
+    from bench.cli_search import measure
+
+    latency = measure(small_database(tmp_path / "s.db"), repeats=1, queries=("南疆", "labour"))
+    assert set(latency.cli_s) == set(latency.desk_s) == {"南疆", "labour"}
+    assert latency.python_s > 0 and latency.first_s > 0  # figures only: no timing asserted
+    assert latency.desk_p50 > 0 and latency.cli_p50 > 0
