@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-from pipelines.text import segment
 from pipelines.text.cache import cache_dir
-from pipelines.text.lexicon import DEFAULT_PATH, load_lexicon
+from pipelines.text.lexicon import load_lexicon
 from pipelines.text.segment import Segmenter, WordGraph
 from pipelines.text.spelling import Spellings, place_spellings
 from pipelines.text.wordstore import WordStore, open_store, write_store
@@ -95,7 +95,8 @@ def spellings() -> Spellings:
 @lru_cache(maxsize=1)
 def inputs_digest() -> str:
     """Digest of what the store derives from: jieba and OpenCC as installed (their files'
-    sizes and times), the bundled lexicon and the code of pipelines.text (their bytes)."""
+    sizes and times), the bundled lexicon and the code of pipelines.text (their bytes, read
+    as package resources: also inside a zipped egg)."""
     digest = hashlib.sha256(STORE_FORMAT)
     for package in ("jieba", "opencc"):
         spec = importlib.util.find_spec(package)
@@ -103,7 +104,9 @@ def inputs_digest() -> str:
             if path.is_file():
                 info = path.stat()
                 digest.update(f"{package}/{path.name}:{info.st_size}:{info.st_mtime_ns}".encode())
-    text_code = Path(segment.__file__).resolve().parent
-    for path in sorted([*text_code.glob("*.py"), *DEFAULT_PATH.glob("*.yml")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    sources = [*resources.files("pipelines.text").iterdir(),
+               *(resources.files("pipelines") / "lexicon").iterdir()]
+    for source in sorted(sources, key=lambda t: t.name):
+        if source.name.endswith((".py", ".yml")) and source.is_file():
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()[:20]
