@@ -103,6 +103,7 @@ links:
 selectors: {{title: "div.main h1", body: "div.article-content", date: "div.info"}}
 politeness: {{download_delay: 0, concurrency: 16, download_timeout: 30}}
 expect: {{min_items: 1}}
+allow_private_addresses: true  # served on 127.0.0.1
 """
 
 

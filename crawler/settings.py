@@ -53,7 +53,19 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceProxyMiddleware": 740,
     # before RobotsTxtMiddleware (100): a stored page costs no request at all
     "crawler.middlewares.SkipStoredMiddleware": 50,
+    # hostile pages (crawler/guards.py): after the proxy is set, nearest the network, so a
+    # request to a non-public address is refused before it is sent and such an answer before
+    # anything reads it
+    "crawler.guards.AddressGuardMiddleware": 760,
+    # Scrapy's own, with a redirect loop and a compression bomb recorded instead of dropped
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.guards.GuardedRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.guards.BoundedDecompressionMiddleware": 590,
 }
+# A meta refresh keeps its page and is followed by the spider within the source's sites only
+# (crawler.guards.RefreshMiddleware); Scrapy's replaced the page by wherever it led.
+METAREFRESH_ENABLED = False
 
 # The data flow, in order.
 ITEM_PIPELINES = {
@@ -66,7 +78,11 @@ ITEM_PIPELINES = {
 }
 
 # Several workers sharing one crawl through Redis (docs/team.md); off unless a queue is set.
-SPIDER_MIDDLEWARES = {"crawler.distributed.middleware.LeaseMiddleware": 950}
+SPIDER_MIDDLEWARES = {
+    "crawler.distributed.middleware.LeaseMiddleware": 950,
+    # nearer the spider than the lease, so what a refresh leads to belongs to the page's lease
+    "crawler.guards.RefreshMiddleware": 960,
+}
 EVIDENCE_QUEUE_HEARTBEAT = float(os.environ.get("EVIDENCE_QUEUE_HEARTBEAT", DEFAULT_HEARTBEAT))
 EVIDENCE_QUEUE_LEASE_TIMEOUT = float(os.environ.get("EVIDENCE_QUEUE_LEASE_TIMEOUT",
                                                     DEFAULT_LEASE_TIMEOUT))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import builtins
+import sys
 from pathlib import Path
 from typing import Any
 
 from scrapy.http import Request
 from scrapy.spiders import Spider
 
-from crawler.sources import SourceConfig, load_sources
+from crawler.sources import SourceConfig, SourceError, load_sources
 from crawler.spiders.listing import spider_for
 
 
@@ -21,9 +22,17 @@ class SourceSpiderLoader:
 
     @classmethod
     def from_settings(cls, settings: Any) -> SourceSpiderLoader:
-        """Build the loader from EVIDENCE_SOURCES_DIR (default: the bundled sources)."""
+        """Build the loader from EVIDENCE_SOURCES_DIR (default: the bundled sources).
+
+        A source file that cannot be used (or a missing folder) ends `scrapy list` and
+        `scrapy crawl` with its one-line error and exit status 2, not a traceback.
+        """
         folder = settings.get("EVIDENCE_SOURCES_DIR")
-        return cls(load_sources(Path(folder) if folder else None))
+        try:
+            return cls(load_sources(Path(folder) if folder else None))
+        except SourceError as exc:
+            print(f"evidence: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def load(self, spider_name: str) -> type[Spider]:
         """Return the spider class of a source slug."""

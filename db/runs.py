@@ -50,6 +50,18 @@ def close_abandoned_runs(session: Session,
     return stale
 
 
+def parse_failures(stats: dict[str, Any]) -> int:
+    """How many callbacks of a crawl stopped on an error, so their later links went unfollowed."""
+    return int(stats.get("spider_exceptions/count", 0))
+
+
+def crawl_status(stats: dict[str, Any], reason: str | None = "finished") -> str:
+    """A crawl that ended by itself with every page parsed to its end is 'finished', else
+    'incomplete' (a callback that raised lost what its page still linked to)."""
+    return "finished" if reason in ("finished", None) and not parse_failures(stats) \
+        else "incomplete"
+
+
 def known_document_urls(session: Session, source_slug: str) -> set[str]:
     """Return the canonical URLs of every stored document of a source."""
     query = select(Document.url).join(Source).where(Source.slug == source_slug)

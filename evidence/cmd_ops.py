@@ -26,7 +26,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["md", "html"], default="md")
     p.add_argument("-o", "--output", help="write run-N.md and run-N.html into this folder")
     p.add_argument("--strict", action="store_true",
-                   help=f"exit {EXIT_BELOW_MINIMUM} when a source fell below its minimum")
+                   help=f"exit {EXIT_BELOW_MINIMUM} when a source fell below its minimum or "
+                        "the run did not finish (stopped early, or a page not parsed to its end)")
     p.set_defaults(func=report)
 
     p = sub.add_parser("schedule", parents=[common],
@@ -90,7 +91,8 @@ def load_report(db: str | None, run_id: int | None) -> Report:
 
 
 def report(args: argparse.Namespace) -> int:
-    """Print or write the morning report; --strict fails when a source is below minimum."""
+    """Print or write the morning report; --strict fails when a source is below minimum or the
+    run is incomplete."""
     from evidence.report import to_html, to_markdown, write_report
 
     built = load_report(args.db, args.run)
@@ -102,7 +104,10 @@ def report(args: argparse.Namespace) -> int:
     for outcome in built.below_minimum:
         print(f"evidence: warning: source {outcome.slug} produced {outcome.items} items, "
               f"below its minimum of {outcome.min_items}", file=sys.stderr)
-    return EXIT_BELOW_MINIMUM if args.strict and built.below_minimum else 0
+    if built.incomplete:
+        print(f"evidence: warning: {built.incomplete.removeprefix('WARNING: ')}", file=sys.stderr)
+    failed = bool(built.below_minimum or built.incomplete)
+    return EXIT_BELOW_MINIMUM if args.strict and failed else 0
 
 
 def write_run_report(db: str | None, run_id: int) -> tuple[Path, Path]:

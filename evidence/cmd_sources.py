@@ -156,9 +156,9 @@ def new_source(args: argparse.Namespace) -> int:
         raise UserError(f"slug {args.slug!r}: use lower-case letters, digits and hyphens")
     from crawler.sources import load_sources
 
-    if args.slug in load_sources():
-        raise UserError(f"source {args.slug!r} already exists: nothing written")
     root = Path(os.environ.get("EVIDENCE_SOURCES_DIR") or SOURCES_DIR)
+    if root.is_dir() and args.slug in load_sources():  # a folder still to make holds none
+        raise UserError(f"source {args.slug!r} already exists: nothing written")
     path = root / args.kind / f"{args.slug}.yml"
     folder = fixtures_root() / args.slug
     for existing in (path, folder):

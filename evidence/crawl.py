@@ -12,7 +12,7 @@ from typing import Any
 
 from crawler.distributed.config import DEFAULT_LEASE_TIMEOUT
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-from db.runs import begin_run, close_abandoned_runs
+from db.runs import begin_run, close_abandoned_runs, crawl_status, parse_failures
 from db.store import finish_run
 from evidence.lock import CrawlLock
 from evidence.progress import Progress
@@ -53,6 +53,8 @@ def merge_stats(per_source: dict[str, dict[str, Any]]) -> dict[str, Any]:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 total[key] = total.get(key, 0) + value
         total[f"skipped_known/{slug}"] = stats.get("evidence/skipped_known", 0)
+        if parse_failures(stats):
+            total[f"parse_failed/{slug}"] = parse_failures(stats)
     return dict(sorted(total.items()))
 
 
@@ -115,8 +117,8 @@ def _crawl(slugs: list[str], settings: Any, show_progress: bool) -> tuple[str, d
         except KeyboardInterrupt:
             status = "interrupted"
     per_source = {slug: (c.stats.get_stats() if c.stats else {}) for slug, c in crawlers.items()}
-    reasons = {stats.get("finish_reason") for stats in per_source.values()}
-    if status == "finished" and (failed or reasons - {"finished", None}):
+    statuses = {crawl_status(stats, stats.get("finish_reason")) for stats in per_source.values()}
+    if status == "finished" and (failed or statuses - {"finished"}):
         status = "incomplete"
     return status, merge_stats(per_source)
 

@@ -67,6 +67,23 @@ class Report:
         """Sources that produced fewer items than declared: probably a broken spider."""
         return [o for o in self.outcomes if o.below_minimum]
 
+    @property
+    def incomplete(self) -> str:
+        """Why the run did not finish ('' when it did or still runs)."""
+        return incomplete_warning(self.run)
+
+
+def incomplete_warning(run: RunRow) -> str:
+    """'WARNING: run N is incomplete: …' for a run that did not finish, naming the sources whose
+    pages were not parsed to their end; '' for a finished (or still running) run."""
+    if run.status in ("finished", "running"):
+        return ""
+    failed = {key.split("/", 1)[1]: int(n) for key, n in run.stats.items()
+              if key.startswith("parse_failed/")}
+    why = "; ".join(f"{slug}: {n} page(s) not parsed to their end (an error in the spider), "
+                    "so the links after it were not followed" for slug, n in failed.items())
+    return f"WARNING: run {run.id} is {run.status}{': ' + why if why else ''} — see the run log."
+
 
 def build_report(session: Session, run: RunRow) -> Report:
     """Collect a run's new hits, changes, removals, errors and source health."""
@@ -95,7 +112,7 @@ def _grouped(hits: list[ReportHit], key: str) -> dict[str, list[ReportHit]]:
 
 
 def _health_lines(report: Report) -> list[str]:
-    lines = []
+    lines = [f"**{report.incomplete}**"] if report.incomplete else []
     for outcome in report.below_minimum:
         lines.append(f"**WARNING: {outcome.slug} produced {outcome.items} items "
                      f"(+{outcome.skipped_known} already stored), below its declared minimum "

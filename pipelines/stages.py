@@ -198,12 +198,14 @@ class StoreStage:
 
     async def close_spider(self) -> None:
         """Flush what is left and close the run this stage opened."""
+        from db.runs import crawl_status
         from db.writer import close_writer, finish_writer
 
         try:
             await self._flush()
             if self.own_run:
-                await self._run(finish_writer, self.key, "finished", self.stats.get_stats())
+                stats = self.stats.get_stats()
+                await self._run(finish_writer, self.key, crawl_status(stats), stats)
         finally:
             try:
                 if not self.writer_died:

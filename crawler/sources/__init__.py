@@ -240,6 +240,9 @@ class SourceConfig(_Strict):
     # a lexicon overlay matched on this source's pages only (pipelines/lexicon/overlays/NAME.yml),
     # e.g. the demo's fictional companies
     lexicon_overlay: str | None = None
+    # fetch from loopback, private, link-local and reserved addresses (crawler/guards.py): only
+    # for a site served on this machine or a private network, e.g. a test server
+    allow_private_addresses: bool = False
     # re-fetch stored pages with hits when their last fetch is older than this (changes, removals)
     recheck_days: float = Field(default=7.0, ge=0)
     api: Api | None = None
@@ -347,12 +350,28 @@ def _describe(exc: ValidationError) -> str:
     return f"field {field}: {first['msg']}"
 
 
+def _yaml_problem(text: str, exc: yaml.YAMLError) -> str:
+    """One line on a YAML syntax error: the field it is in, where, and what is wrong."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return f"not valid YAML: {problem}"
+    keys = (re.match(r"([A-Za-z_][\w-]*)\s*:", row) for row in
+            reversed(text.splitlines()[: mark.line + 1]))
+    field = next((f"field {key.group(1)}: " for key in keys if key), "")
+    return f"{field}not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
 def load_source(path: SourcePath) -> SourceConfig:
     """Load and validate one source file; raise SourceError naming file and field."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SourceError(f"{path}: cannot read YAML: {exc}".splitlines()[0]) from exc
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path}: cannot read: {exc}".splitlines()[0]) from exc
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SourceError(f"{path}: {_yaml_problem(text, exc)}") from exc
     if not isinstance(raw, dict):
         raise SourceError(f"{path}: expected a mapping of fields, got {type(raw).__name__}")
     raw = _expand_env(raw)
@@ -412,6 +431,8 @@ def source_files(root: Path | None = None) -> list[SourcePath]:
     """Return every source file under ``root`` (default: $EVIDENCE_SOURCES_DIR or the bundled)."""
     folder = os.environ.get("EVIDENCE_SOURCES_DIR")
     base = root or (Path(folder) if folder else _bundled_sources())
+    if not base.is_dir():
+        raise SourceError(f"{base}: no such sources folder (EVIDENCE_SOURCES_DIR)")
     found = (p for p in _yml_files(base) if not p.name.startswith("_"))
     return sorted(found, key=lambda p: Path(str(p)).parts)
 

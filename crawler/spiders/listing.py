@@ -14,6 +14,13 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawler.guards import (
+    FETCHED_SCHEMES,
+    Refused,
+    refresh_request,
+    source_sites,
+    within_sites,
+)
 from crawler.items import CaptureItem
 from crawler.sources import LinkRule, SourceConfig
 
@@ -68,6 +75,8 @@ def crawler_id() -> str:
 
 def failure_reason(failure: Failure) -> str:
     """Turn a download failure into a short stable error string."""
+    if isinstance(failure.value, Refused):
+        return failure.value.reason
     name = type(failure.value).__name__
     message = str(failure.value)
     if "Timeout" in name or "timed out" in message.lower():
@@ -82,6 +91,16 @@ def failure_reason(failure: Failure) -> str:
 
 
 _ERROR_STATUSES = list(range(400, 600))
+
+
+def _http_url(response: TextResponse, href: str) -> str | None:
+    """The absolute http(s) URL of an href, or None (another scheme, or no valid URL)."""
+    try:
+        url = response.urljoin(href.strip())
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # e.g. "http://[::1": an invalid IPv6 host
+        return None
+    return url if scheme in FETCHED_SCHEMES else None
 
 
 class ListingSpider(scrapy.Spider):
@@ -193,19 +212,44 @@ class ListingSpider(scrapy.Spider):
             self.crawler.stats.inc_value("evidence/ignored_requests")
             errback_output(self.crawler, request)
             return
-        kind = "listing" if request.callback == self.parse_listing else "article"
-        item = self._item(request.url, request.url, kind=kind, error=failure_reason(failure),
-                          **request_facts(request))
+        # after redirects, the address asked for (as _capture has it) and the hop that failed
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        item = self._item(asked, request.url, kind=self._kind(request),
+                          error=failure_reason(failure), **request_facts(request))
         errback_output(self.crawler, request, item)
         yield item
 
+    def _kind(self, request: Request) -> str:
+        """'listing' for a request of a listing callback, else 'article'."""
+        listings = {"parse_listing", *getattr(self, "listing_callbacks", ())}
+        return "listing" if getattr(request.callback, "__name__", "") in listings else "article"
+
+    def follow_refresh(self, response: Response, target: str) -> Iterator[Request | CaptureItem]:
+        """Follow a page's meta refresh within the source's sites; record one that leaves them
+        (the page itself is already captured: crawler.guards.RefreshMiddleware)."""
+        if within_sites(target, source_sites(self.source)):
+            yield refresh_request(response, target)
+            return
+        self.crawler.stats.inc_value("evidence/refresh_offsite")
+        assert response.request is not None
+        yield self._item(response.url, target, kind=self._kind(response.request),
+                         error=f"refresh_offsite: the page refreshes to {target}, outside the "
+                               "source's sites: not followed", **request_facts(response.request))
+
     def _links(self, response: TextResponse, rule: LinkRule) -> list[str]:
-        """Return absolute, de-duplicated hrefs selected by a link rule, in page order."""
+        """Return absolute, de-duplicated http(s) hrefs selected by a link rule, in page order.
+
+        javascript:, mailto:, tel:, data: and unparseable hrefs are skipped (counted): one of
+        them must not end the listing, nor a data: URL be stored as a page of the source.
+        """
         anchors = response.css(rule.css) if rule.css else response.css("a")
         hrefs = anchors.css("::attr(href)").getall() or anchors.xpath("@href").getall()
         seen: dict[str, None] = {}
         for href in hrefs:
-            url = response.urljoin(href.strip())
+            url = _http_url(response, href)
+            if url is None:
+                self.crawler.stats.inc_value("evidence/links_not_http")
+                continue
             if rule.pattern and not re.search(rule.pattern, url):
                 continue
             seen.setdefault(url, None)
