@@ -20,6 +20,15 @@ class Decoded:
 
 
 @dataclass(frozen=True)
+class OcrRecord:
+    """Which PDF pages are OCR output, by which engine, and what OCR left out or could not do."""
+
+    engine: str  # "tesseract 5.3.0 chi_sim+chi_tra"; "" when no OCR engine ran
+    pages: tuple[int, ...] = ()  # 1-based pages whose text is OCR output
+    note: str = ""  # e.g. "OCR page limit (20) reached: pages 21–40 not read"
+
+
+@dataclass(frozen=True)
 class Extracted:
     """Main text and metadata of one document; hit offsets refer to ``text``."""
 
@@ -35,6 +44,7 @@ class Extracted:
     page_starts: tuple[int, ...] = ()  # PDFs: offset in ``text`` where each page begins
     extractor: str = ""  # name/version of the extractor, e.g. "html:trafilatura-2.3.1+bs4"
     charset: str | None = None
+    ocr: OcrRecord | None = None  # PDFs: pages without a text layer, read (or not) by OCR
 
 
 @dataclass(frozen=True)
