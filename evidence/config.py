@@ -25,6 +25,10 @@ KEYS = {
     "queue_heartbeat": "seconds between a shared-crawl worker's heartbeats (default 5)",
     "queue_lease_timeout": "seconds without heartbeat before a worker's requests are taken "
                            "over (default 60)",
+    "allowed_hosts": "host names the desk answers to besides localhost, 127.0.0.1 and the "
+                     "bound address (a list, or comma-separated)",
+    "desk_users": "users file of the desk (`evidence serve --add-user`): sign-in required",
+    "desk_token": "a shared team token the desk accepts as password (at least 16 characters)",
 }
 
 
@@ -56,6 +60,8 @@ def apply_config_file(path: Path | None = None) -> dict[str, str]:
             raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(KEYS)})")
         if isinstance(value, bool):
             value = "1" if value else "0"
+        elif isinstance(value, list):
+            value = ",".join(str(item) for item in value)
         name = f"EVIDENCE_{key.upper()}"
         if name not in os.environ:
             os.environ[name] = str(value)

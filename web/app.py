@@ -3,14 +3,16 @@
 Pages read through a read-only SQLite connection (WAL: a crawl writing at the same time never
 blocks them); only a review or a missed-evidence mark opens a write transaction. Every crawled
 string reaches the page through Jinja's autoescaping, and the page policy (web.security) forbids
-inline scripts anyway.
+inline scripts anyway. Only allowed host names are served (DNS rebinding), every POST goes through
+``form_route`` (origin and form token), and with a ``Login`` every request needs a signed-in user,
+whose name is the reviewer recorded.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -57,13 +60,16 @@ from db.search import SearchFilter, highlight, search, sync_index, term_needles
 from evidence.cite import full_citation
 from evidence.search_query import lists_everything
 from web import params
+from web.auth import Login, RequireLogin
 from web.security import (
     ARCHIVE_POLICY,
     SecurityHeaders,
+    allowed_hosts,
     new_form_token,
     safe_next,
     same_origin,
     token_ok,
+    user_form_token,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -109,17 +115,37 @@ class Desk:
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         """Render a template with the helpers every page uses."""
         context.setdefault("q", "")
-        context.update(request=request, p=params, reviewer=self._reviewer(request),
-                       csrf=self.form_token)
+        context.update(request=request, p=params, reviewer=self.reviewer_for(request),
+                       csrf=self.token_for(request), signed_in=bool(_login(request)))
         return HTMLResponse(self.templates.get_template(name).render(context), status_code=status)
 
-    def _reviewer(self, request: Request) -> str:
-        return request.cookies.get("reviewer") or self.reviewer
+    def token_for(self, request: Request) -> str:
+        """The form token of this request's user (the server's own without logins)."""
+        return user_form_token(self.form_token, _login(request))
+
+    def reviewer_for(self, request: Request, form: FormData | None = None) -> str:
+        """Who decides: the signed-in user; else the name in the form, the cookie, the server's."""
+        typed = str(form.get("reviewer", "")).strip() if form is not None else ""
+        return _login(request) or typed or request.cookies.get("reviewer") or self.reviewer
 
     def close(self) -> None:
         """Release both engines."""
         self.reader.dispose()
         self.writer.dispose()
+
+
+def _login(request: Request) -> str | None:
+    """The signed-in user (web.auth.RequireLogin), if logins are required."""
+    user = request.scope.get("user")
+    return user if isinstance(user, str) else None
+
+
+def _path_id(request: Request, name: str) -> int:
+    """A row id from the path; 404 when no row can have it (beyond the integer columns)."""
+    found = params.record_id(request.path_params[name])
+    if found is None:
+        raise HTTPException(404, "no such record")
+    return found
 
 
 def _templates() -> jinja2.Environment:
@@ -185,7 +211,7 @@ def document_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     q = request.query_params.get("q", "")[:500]
     with desk.read() as session:
-        detail = document_detail(session, request.path_params["document_id"])
+        detail = document_detail(session, _path_id(request, "document_id"))
         if detail is None or not detail.versions:
             raise HTTPException(404, "no such document")
         chosen = _chosen_version(request, [v.id for v in detail.versions])
@@ -207,15 +233,15 @@ def document_page(request: Request) -> Response:
 
 
 def _chosen_version(request: Request, ids: list[int]) -> int:
-    wanted = request.query_params.get("version", "")
-    return int(wanted) if wanted.isdigit() and int(wanted) in ids else ids[-1]
+    wanted = params.record_id(request.query_params.get("version"))
+    return wanted if wanted in ids else ids[-1]
 
 
 def archived_copy(request: Request) -> Response:
     """The stored raw bytes of a version, served so that nothing in them can run or call out."""
     desk: Desk = request.app.state.desk
     with desk.read() as session:
-        copy = raw_copy(session, request.path_params["version_id"])
+        copy = raw_copy(session, _path_id(request, "version_id"))
     if copy is None or not desk.raw.path(copy.sha256).is_file():
         raise HTTPException(404, "no stored copy of this version")
     media = (copy.content_type or "application/octet-stream").split(";")[0].strip().lower()
@@ -234,11 +260,23 @@ async def _trusted_form(request: Request) -> FormData:
     if not same_origin(request.headers.get("origin"), request.headers.get("host")):
         raise HTTPException(403, "reviews are accepted from this desk's own pages only")
     form = await request.form()
-    if not token_ok(desk.form_token, str(form.get("csrf", ""))):
+    if not token_ok(desk.token_for(request), str(form.get("csrf", ""))):
         raise HTTPException(403, "reviews are accepted from this desk's own pages only "
                                  "(the form is missing its token, or is older than the "
                                  "server: reload the page and try again)")
     return form
+
+
+FormHandler = Callable[[Request, FormData], Awaitable[Response]]
+
+
+def form_route(path: str, handler: FormHandler) -> Route:
+    """A POST route; the handler runs only for a form from our own pages (every write)."""
+    async def endpoint(request: Request) -> Response:
+        return await handler(request, await _trusted_form(request))
+
+    endpoint.__doc__ = handler.__doc__
+    return Route(path, endpoint, methods=["POST"], name=handler.__name__)
 
 
 def _back(form: FormData, default: str, anchor: str, reviewer: str) -> Response:
@@ -249,16 +287,21 @@ def _back(form: FormData, default: str, anchor: str, reviewer: str) -> Response:
     return response
 
 
-async def review(request: Request) -> Response:
+def _form_id(form: FormData, name: str, what: str) -> int:
+    """A row id from a form field; 400 when missing, malformed or beyond any row."""
+    found = params.record_id(str(form.get(name, "")))
+    if found is None:
+        raise HTTPException(400, f"missing or malformed {what} id")
+    return found
+
+
+async def review(request: Request, form: FormData) -> Response:
     """Record a review from a form, then go back to the page it came from."""
     desk: Desk = request.app.state.desk
-    form = await _trusted_form(request)
-    hit_id = str(form.get("hit_id", ""))
-    reviewer = str(form.get("reviewer", "")).strip() or desk.reviewer
-    if not hit_id.isdigit():
-        raise HTTPException(400, "missing hit id")
+    hit_id = _form_id(form, "hit_id", "hit")
+    reviewer = desk.reviewer_for(request, form)
     try:
-        await run_in_threadpool(_save_review, desk, int(hit_id), str(form.get("status", "")),
+        await run_in_threadpool(_save_review, desk, hit_id, str(form.get("status", "")),
                                 reviewer, str(form.get("note", "")))
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from exc
@@ -270,17 +313,14 @@ def _save_review(desk: Desk, hit_id: int, status: str, reviewer: str, note: str)
         add_review(session, hit_id, status, reviewer, note)
 
 
-async def missed(request: Request) -> Response:
+async def missed(request: Request, form: FormData) -> Response:
     """Mark an unflagged document as missed evidence (or withdraw the mark), then go back."""
     desk: Desk = request.app.state.desk
-    form = await _trusted_form(request)
-    document_id = str(form.get("document_id", ""))
-    reviewer = str(form.get("reviewer", "")).strip() or desk.reviewer
-    if not document_id.isdigit():
-        raise HTTPException(400, "missing document id")
+    document_id = _form_id(form, "document_id", "document")
+    reviewer = desk.reviewer_for(request, form)
     fields = {k: str(form.get(k, "")) for k in ("status", "note", "category")}
     try:
-        await run_in_threadpool(_save_mark, desk, int(document_id), reviewer, fields)
+        await run_in_threadpool(_save_mark, desk, document_id, reviewer, fields)
     except ReviewError as exc:
         raise HTTPException(400, str(exc)) from exc
     return _back(form, f"/doc/{document_id}", "#missed", reviewer)
@@ -350,19 +390,31 @@ async def read_only(request: Request, _exc: Exception) -> Response:
     return desk.render(request, "error.html", status=403, code=403, message=message)
 
 
-def create_app(db: str | None, reviewer: str) -> Starlette:
-    """The desk app over the database ``db``."""
+def _middleware(hosts: Sequence[str] | None, login: Login | None) -> list[Middleware]:
+    """Security headers on every answer; unknown Host names refused; logins when required."""
+    trusted = list(hosts) if hosts else allowed_hosts("127.0.0.1")
+    stack = [Middleware(SecurityHeaders),
+             Middleware(TrustedHostMiddleware, allowed_hosts=trusted, www_redirect=False)]
+    if login is not None:
+        stack.append(Middleware(RequireLogin, login=login))
+    return stack
+
+
+def create_app(db: str | None, reviewer: str, hosts: Sequence[str] | None = None,
+               login: Login | None = None) -> Starlette:
+    """The desk app over the database ``db``, answering to ``hosts`` (default: loopback names),
+    to signed-in users only when a ``login`` is given."""
     desk = Desk(db, reviewer)
     routes = [
         Route("/", search_page),
         Route("/doc/{document_id:int}", document_page),
         Route("/archive/{version_id:int}", archived_copy),
-        Route("/review", review, methods=["POST"]),
-        Route("/missed", missed, methods=["POST"]),
+        form_route("/review", review),
+        form_route("/missed", missed),
         Route("/export.{fmt:str}", export),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
+    app = Starlette(routes=routes, middleware=_middleware(hosts, login),
                     exception_handlers={HTTPException: not_found, OperationalError: busy,
                                         ReadOnlyDatabase: read_only})
     app.state.desk = desk

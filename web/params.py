@@ -10,6 +10,8 @@ from db.search import FACETS, SORTS, SearchFilter
 from pipelines.text.lexicon import LABOUR_CATEGORIES
 
 PAGE_SIZE = 20
+# the largest id an Integer column holds on every backend (PostgreSQL's integer is 32-bit)
+MAX_ID = 2**31 - 1
 KEYS = ("q", *FACETS, "from", "to", "sort")
 
 KIND_LABELS = {"state_media": "State media", "government": "Government notices",
@@ -47,8 +49,17 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def record_id(value: str | int | None) -> int | None:
+    """A row id from a URL or form (ASCII digits, at most MAX_ID); None for anything else."""
+    text = str(value) if value is not None else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    return int(text) if int(text) <= MAX_ID else None
+
+
 def _page(value: str | None) -> int:
-    return max(1, int(value)) if value and value.isdigit() and len(value) < 6 else 1
+    number = record_id(value) if value and len(value) < 6 else None
+    return max(1, number or 1)
 
 
 def search_filter(params: Mapping[str, str], limit: int = PAGE_SIZE) -> SearchFilter:

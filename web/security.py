@@ -1,16 +1,21 @@
-"""Response headers that keep crawled content inert; the same-origin and token checks of the
-desk's forms (reviews, missed evidence).
+"""Response headers that keep crawled content inert; the host names the desk answers to; the
+same-origin and token checks of every request that changes something (reviews, missed evidence).
 
-Every form the desk renders carries the server's form token (``csrf``, random per server
-process); a POST without it, or from another origin, is refused. A page opened before the server
+Only requests naming an allowed host are served (Starlette's TrustedHostMiddleware): a hostile
+web page whose own name is made to resolve to 127.0.0.1 (DNS rebinding) sends its own name as
+``Host`` and is refused before it can read a page or a token. Every form the desk renders carries
+the form token (``csrf``: random per server process, and per signed-in user when logins are
+required); a POST without it, or from another origin, is refused. A page opened before the server
 restarted must be reloaded to get the new token.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import ipaddress
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,6 +82,53 @@ def same_origin(origin: str | None, host: str | None) -> bool:
 def new_form_token() -> str:
     """A random token the desk's forms carry (one per server process)."""
     return secrets.token_urlsafe(32)
+
+
+def user_form_token(server_token: str, user: str | None) -> str:
+    """The token of one signed-in user's forms (the server's own without a login)."""
+    if not user:
+        return server_token
+    return hmac.new(server_token.encode(), user.encode(), hashlib.sha256).hexdigest()
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address reaches this machine only (localhost, 127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: whatever it resolves to may be reachable by others
+
+
+def host_name(name: str) -> str:
+    """A name or address as TrustedHostMiddleware compares it with ``Host`` (IPv6 bracketed);
+    ValueError for what no Host header can match (a scheme, a port, a bare ``*``)."""
+    name = name.strip().lower()
+    try:
+        address = ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        bad = not name or "/" in name or ":" in name or \
+            ("*" in name and not (name.startswith("*.") and "*" not in name[1:]))
+        if bad:
+            raise ValueError(f"allowed host {name!r}: a host name or address (or *.domain), "
+                             "without scheme or port") from None
+        return name
+    return f"[{address}]" if address.version == 6 else str(address)
+
+
+def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> list[str]:
+    """Host names the desk answers to: localhost, 127.0.0.1, the bound address, ``extra``.
+
+    A wildcard bind (0.0.0.0, ::) is no name anyone types: name the machine with ``extra``.
+    """
+    wanted = [*LOOPBACK_NAMES]
+    if bind.strip("[]") not in ("0.0.0.0", "::", ""):
+        wanted.append(bind)
+    return list(dict.fromkeys(host_name(n) for n in [*wanted, *extra]))
 
 
 def token_ok(expected: str, given: str | None) -> bool:

@@ -45,3 +45,14 @@ def test_cli_reports_bad_config_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"evidence: error: {config}: unknown key 'colour' (known: db, ")
+
+
+def test_desk_keys_and_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "evidence.toml"
+    config.write_text('allowed_hosts = ["desk.team.example", "10.0.0.5"]\n'
+                      'desk_users = "/etc/evidence/desk-users"\n', encoding="utf-8")
+    for name in ("EVIDENCE_ALLOWED_HOSTS", "EVIDENCE_DESK_USERS"):
+        monkeypatch.delenv(name, raising=False)
+    assert apply_config_file(config) == {
+        "EVIDENCE_ALLOWED_HOSTS": "desk.team.example,10.0.0.5",
+        "EVIDENCE_DESK_USERS": "/etc/evidence/desk-users"}

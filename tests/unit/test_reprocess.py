@@ -173,7 +173,7 @@ def check_document_page(url: str) -> None:
 
     from web.app import create_app
 
-    with TestClient(create_app(url, "Analyst A")) as client:
+    with TestClient(create_app(url, "Analyst A"), base_url="http://127.0.0.1:8750") as client:
         page = client.get("/doc/1").text
     assert "extractor version 2" in page and "雪莲示范纺织有限公司" in page
     assert "目标责任状" not in page.split('id="fulltext"')[1]  # the text shown is the new one

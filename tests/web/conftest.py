@@ -126,16 +126,17 @@ class Served:
     """A desk served on 127.0.0.1 for one test module."""
 
     url: str
-    db: Path
+    db: Path | str
     server: uvicorn.Server
 
 
 @contextmanager
-def serve(db: Path, reviewer: str = "") -> Iterator[Served]:
-    """Run the desk app with uvicorn in a thread until the block ends."""
+def serve(db: Path | str, reviewer: str = "", **options: Any) -> Iterator[Served]:
+    """Run the desk app with uvicorn in a thread until the block ends (``options``: create_app's
+    hosts and login)."""
     port = free_port()
-    config = uvicorn.Config(create_app(str(db), reviewer), host="127.0.0.1", port=port,
-                            log_level="warning")
+    config = uvicorn.Config(create_app(str(db), reviewer, **options), host="127.0.0.1",
+                            port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
