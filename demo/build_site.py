@@ -4,8 +4,12 @@
     python -m demo.build_site      # writes demo/site/**, demo/site/_headers.json, demo/manifest.json
     python -m demo.build_pdfs      # writes the two PDF reports (needs reportlab)
 
-The texts live in ``demo.content``. This script needs only the standard library plus ``opencc``
-(for the two Traditional-script articles); the runtime server reads the written files only.
+The texts live in ``demo.content``. This script needs the standard library, ``opencc`` (for the
+two Traditional-script articles) and ``python-docx`` (the Word attachment, written with fixed
+properties and zip dates, so byte for byte the same each time); the runtime server reads the
+written files only. ``site/_later/`` holds the pages as they are a day later (one article
+revised, one deleted and dropped from its listing): ``demo.server`` serves them in its "later"
+state, which ``evidence demo`` switches to for its second crawl (``_headers.json``: "later").
 ``expected_hits`` counts the body sentences that describe a transfer event (a move-family term,
 or a surplus-labour / targeted term next to a move verb) or, in a flagged page, control,
 political or cadre indicators (titles excluded; Traditional text is counted on its simplified
@@ -15,11 +19,16 @@ original). Sentences naming only who (富余劳动力, 建档立卡) or 援疆 a
 from __future__ import annotations
 
 import html
+import io
 import json
 import random
 import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import docx
 
 from demo.content import (
     COMPANY,
@@ -28,8 +37,11 @@ from demo.content import (
     COMPANY_NEWS,
     COMPANY_OVERSIZED,
     GOV,
+    GOV_ATTACHMENT,
     GOV_MISSING,
     GOV_ORG,
+    LATER_DELETED,
+    LATER_EDITED,
     PRIVATE,
     REPORTS,
     XINWEN,
@@ -354,7 +366,8 @@ def gov_table(kind: str | None) -> str:
     if kind != "quota":
         return ""
     rows = "\n".join(f"<tr><td>{c}</td><td>{a}</td><td>{b}</td></tr>" for c, a, b in QUOTA_ROWS)
-    return f"""<p>附件：2023年目标任务分解表</p>
+    name = GOV_ATTACHMENT.path.rsplit("/", 1)[1]
+    return f"""<p>附件：<a href="./{name}">2023年目标任务分解表</a></p>
 <table class="quota" border="1">
 <tr><th>县（市）</th><th>全年任务（人次）</th><th>其中：跨地区（人次）</th></tr>
 {rows}
@@ -496,6 +509,7 @@ def doc_entry(doc: Doc, kind: str = "article", **kw: Any) -> dict[str, Any]:
         e["trap_sentences"] = sents
     if doc.outlet:
         e["outlet"] = doc.outlet
+    e.update({k: v for k, v in doc.extra.items() if k in ("repost_of", "attached_to")})
     return e
 
 
@@ -539,18 +553,9 @@ def build_xinwen(manifest: list[dict[str, Any]], headers: dict[str, Any]) -> Non
     write(XINWEN_SLOW.path, xw_article(XINWEN_SLOW))
     headers["paths"][XINWEN_SLOW.path] = {"route": "slow", "delay_seconds": 4}
     write(XINWEN_NO_TEXT, xw_no_text())
-    items = [(d.path, to_script(d.title, d), d.date) for d in XINWEN]
-    items += [
-        (XINWEN_MISSING, "和田地区召开稳就业工作推进会", "2023-04-20"),
-        (XINWEN_SLOW.path, XINWEN_SLOW.title, XINWEN_SLOW.date),
-        (XINWEN_NO_TEXT, "【视频】天山南北好风光", "2023-06-20"),
-    ]
-    items.sort(key=lambda it: it[2], reverse=True)
-    per = 8
-    pages = [items[i : i + per] for i in range(0, len(items), per)]
-    for i, chunk in enumerate(pages):
-        path = "/xinwen/index.html" if i == 0 else f"/xinwen/index_{i}.html"
-        write(path, xw_listing(chunk, i, len(pages)))
+    pages = xw_listings()
+    for i, (path, page) in enumerate(pages):
+        write(path, page)
         manifest.append(listing_entry(path, "demo-xinwen", f"listing page {i + 1}/{len(pages)}"))
     manifest += [
         error_entry(XINWEN_MISSING, "demo-xinwen", "http_404", "listed but missing"),
@@ -567,6 +572,22 @@ def build_xinwen(manifest: list[dict[str, Any]], headers: dict[str, Any]) -> Non
             "only navigation, sidebar, footer and scripts; no <h1>, no article-content",
         ),
     ]
+
+
+def xw_listings(leave_out: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The news site's listing pages as (path, html), newest first, 8 links a page."""
+    items = [(d.path, to_script(d.title, d), d.date) for d in XINWEN]
+    items += [
+        (XINWEN_MISSING, "和田地区召开稳就业工作推进会", "2023-04-20"),
+        (XINWEN_SLOW.path, XINWEN_SLOW.title, XINWEN_SLOW.date),
+        (XINWEN_NO_TEXT, "【视频】天山南北好风光", "2023-06-20"),
+    ]
+    items = sorted((it for it in items if it[0] not in leave_out), key=lambda it: it[2],
+                   reverse=True)
+    per = 8
+    pages = [items[i : i + per] for i in range(0, len(items), per)]
+    return [("/xinwen/index.html" if i == 0 else f"/xinwen/index_{i}.html",
+             xw_listing(chunk, i, len(pages))) for i, chunk in enumerate(pages)]
 
 
 GOV_HEADER = {
@@ -613,6 +634,7 @@ def build_gov(manifest: list[dict[str, Any]], headers: dict[str, Any]) -> None:
         headers["paths"][path] = {"Content-Type": GOV_HEADER["gbk"]}
         manifest.append(listing_entry(path, "demo-gov", f"listing page {i + 1}/{len(pages)} (GBK)"))
     manifest.append(error_entry(GOV_MISSING, "demo-gov", "http_404", "listed but missing"))
+    build_attachment(manifest)
     write(
         PRIVATE,
         gov_page("内部资料", '<div class="TRS_Editor"><p>内部资料，请勿外传。</p></div>'),
@@ -632,6 +654,64 @@ def build_gov(manifest: list[dict[str, Any]], headers: dict[str, Any]) -> None:
             "note": "robots.txt disallows /private/; linked from gov listing page 2; must never be fetched",
         }
     )
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FIXED_DATE = (2023, 4, 12, 9, 0, 0)
+
+
+def docx_bytes(doc: Doc, rows: list[list[str]]) -> bytes:
+    """A .docx of a heading, the paragraphs and one table, with fixed properties and zip dates."""
+    document = docx.Document()
+    document.add_heading(doc.title, level=1)
+    for para in doc.paras:
+        document.add_paragraph(para)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    props = document.core_properties
+    props.title, props.author, props.last_modified_by = doc.title, GOV_ORG, GOV_ORG
+    props.created = props.modified = datetime(*FIXED_DATE)
+    props.revision = 1
+    saved, out = io.BytesIO(), io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            new.writestr(fixed, old.read(info.filename))
+    return out.getvalue()
+
+
+def build_attachment(manifest: list[dict[str, Any]]) -> None:
+    """Write the quota notice's Word attachment and its manifest entry."""
+    rows = [["县（市）", "全年任务（人次）", "其中：跨地区（人次）"]]
+    rows += [[county, str(year), str(cross)] for county, year, cross in QUOTA_ROWS]
+    write(GOV_ATTACHMENT.path, docx_bytes(GOV_ATTACHMENT, rows))
+    manifest.append(doc_entry(GOV_ATTACHMENT, content_type=DOCX_TYPE))
+
+
+def build_later(manifest: list[dict[str, Any]], headers: dict[str, Any]) -> None:
+    """Write the pages as they are a day later into site/_later/, and what changes into the
+    header table ("later": per-path overrides) and the manifest ("later" of each entry)."""
+    later: dict[str, Any] = headers["later"]
+    by_path = {e["path"]: e for e in manifest}
+    for doc in XINWEN:
+        if doc.path in LATER_EDITED:
+            old, new = LATER_EDITED[doc.path]
+            revised = Doc(**{**doc.__dict__, "paras": [p.replace(old, new) for p in doc.paras]})
+            write("/_later" + doc.path, xw_article(revised))
+            later[doc.path] = {"file": "_later" + doc.path}
+            hits = doc_entry(revised)["expected_hits"]
+            by_path[doc.path]["later"] = {"change": "edited", "expected_hits": hits,
+                                          "replaced": [old, new]}
+    for path in LATER_DELETED:
+        later[path] = {"route": "gone"}
+        by_path[path]["later"] = {"change": "removed", "error": "http_404"}
+    for path, page in xw_listings(leave_out=tuple(LATER_DELETED)):
+        write("/_later" + path, page)
+        later[path] = {"file": "_later" + path}
 
 
 def build_company(manifest: list[dict[str, Any]], headers: dict[str, Any]) -> None:
@@ -728,20 +808,24 @@ def build() -> None:
     manifest: list[dict[str, Any]] = []
     headers: dict[str, Any] = {
         "_doc": "Per-path response headers and special routes for demo.server. Defaults by prefix"
-        " and extension apply when a path is not listed.",
+        " and extension apply when a path is not listed. 'later': per-path overrides of the"
+        " server's later state (a file under _later/, or the route 'gone': 404).",
         "defaults": [
             {"prefix": "/gov/", "ext": ".html", "Content-Type": "text/html; charset=GBK"},
             {"prefix": "/private/", "ext": ".html", "Content-Type": "text/html; charset=GBK"},
             {"prefix": "/", "ext": ".html", "Content-Type": "text/html; charset=utf-8"},
             {"prefix": "/", "ext": ".pdf", "Content-Type": "application/pdf"},
+            {"prefix": "/", "ext": ".docx", "Content-Type": DOCX_TYPE},
             {"prefix": "/", "ext": ".txt", "Content-Type": "text/plain; charset=utf-8"},
             {"prefix": "/", "ext": ".css", "Content-Type": "text/css; charset=utf-8"},
         ],
         "paths": {},
+        "later": {},
     }
     build_xinwen(manifest, headers)
     build_gov(manifest, headers)
     build_company(manifest, headers)
+    build_later(manifest, headers)
     write("/robots.txt", ROBOTS)
     write("/static/site.css", CSS)
     write("/index.html", ROOT_INDEX)

@@ -721,6 +721,24 @@ COMPANY_NEWS: list[Doc] = [
     ),
 ]
 
+# The same article on a second outlet: the company site reposts the news site's special-train
+# story word for word (媒体聚焦, 来源 named). Both are stored, each with its hits; a repost cluster
+# links them and a citation of the copy names the earliest-known one (db/clusters.py).
+REPOSTED = XINWEN[0]
+COMPANY_REPOST = Doc(
+    path="/company/news/2023/n20230511_01.html",
+    source="demo-company",
+    title="【媒体聚焦】" + REPOSTED.title,
+    date="2023-05-11",
+    info="发布日期：2023-05-11　来源：天山示范新闻网　（转载）",
+    outlet=COMPANY,
+    flagged=True,
+    paras=list(REPOSTED.paras),
+    extra={"repost_of": REPOSTED.path},
+    note="repost of the news site's special-train story (a repost cluster across two outlets)",
+)
+COMPANY_NEWS.append(COMPANY_REPOST)
+
 COMPANY_OVERSIZED = "/company/news/2023/n20230901_01.html"  # server streams ~3 MB
 COMPANY_BROKEN_PDF = "/company/reports/files/tianhe-2021-esg.pdf"
 
@@ -842,3 +860,32 @@ REPORTS: list[Report] = [
         ],
     ),
 ]
+
+# ---------------------------------------------------------------------------------------------
+# An attachment: the quota notice links its 分解表 as a Word file (captured as a document too)
+# ---------------------------------------------------------------------------------------------
+
+GOV_ATTACHMENT = Doc(
+    path="/gov/tzgg/202304/P020230412_quota.docx",
+    source="demo-gov",
+    title="2023年目标任务分解表",
+    date="2023-04-12",
+    info="",
+    flagged=True,
+    paras=[
+        "各县（市）要按照本表组织农村富余劳动力有组织转移就业，确保完成全年目标任务。",
+        "跨地区转移人员由各县（市）统一组织，集中输送至接收企业。",
+        "演示文件，内容虚构 / Demo document: invented content",
+    ],
+    extra={"attached_to": "/gov/tzgg/202304/t20230412_88001.html"},
+    note="Word attachment (.docx) linked from the quota notice; its table carries no terms",
+)
+
+# ---------------------------------------------------------------------------------------------
+# A day later: the site as the demo's second crawl finds it (demo.server's "later" state)
+# ---------------------------------------------------------------------------------------------
+
+# an article revised after publication (a figure changed): a second version of the page
+LATER_EDITED = {"/xinwen/202304/t20230418_123301.html": ("38.6%", "41.2%")}
+# an article deleted after being cited (404, and dropped from its listing): a recorded removal
+LATER_DELETED = ["/xinwen/201911/t20191125_100321.html"]

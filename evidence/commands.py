@@ -111,7 +111,8 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
                              "(default nightly-<UTC date>)")
 
 
-def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int) -> int:
+def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int,
+                    recheck_days: float | None = None) -> int:
     """Crawl under the lock, write the morning report, print the summary."""
     from evidence.cmd_ops import write_run_report
     from evidence.crawl import run_crawl
@@ -126,7 +127,7 @@ def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int) -> int
         incremental = not args.full and os.environ.get("EVIDENCE_INCREMENTAL", "1") not in (
             "0", "false", "no")
         outcome = run_crawl(slugs, args.db, incremental=incremental, progress=args.progress,
-                            queue=queue)
+                            queue=queue, recheck_days=recheck_days)
     except LockedError as exc:
         print(f"evidence: {exc}; not starting a second one", file=sys.stderr)
         return EXIT_LOCKED
@@ -176,15 +177,40 @@ def crawl(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Serve the bundled demo site on 127.0.0.1, crawl it and print what was found."""
+    """Serve the bundled demo site on 127.0.0.1, crawl it as first published and again a day
+    later (evidence/demo_later.py), and print what was found."""
     from demo.server import DEMO_ORIGIN, DemoServer
+    from evidence.demo_later import NEVER
 
     with DemoServer(port=_demo_port(args.port)) as server:
         os.environ["EVIDENCE_DEMO_URL"] = server.url  # the demo sources' proxy
         slugs = [slug for slug in _known_slugs([]) if slug.startswith("demo-")]
         print(f"Demo site (invented content) at {DEMO_ORIGIN}, served on {server.url}; "
               f"crawling {', '.join(slugs)} …")
-        return _run_and_report(slugs, args, top=args.top)
+        status = _run_and_report(slugs, args, top=args.top, recheck_days=NEVER)
+        if status != 0 or args.queue:
+            return status
+        server.later = True
+        return _demo_later(args, server.url)
+
+
+def _demo_later(args: argparse.Namespace, proxy: str) -> int:
+    """Crawl the demo site as it is a day later; print that run's summary."""
+    from evidence.cmd_ops import write_run_report
+    from evidence.demo_later import LATER_SOURCES, crawl_later, latest_run_id
+
+    print(f"\nA day later the demo site has changed (one article revised, one deleted): "
+          f"crawling {', '.join(LATER_SOURCES)} again, re-checking its stored pages …")
+    done = crawl_later(args.db, proxy)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        return done.returncode
+    run_id = latest_run_id(args.db)
+    log_file = data_dir_for(resolve_db_url(args.db)) / "logs" / f"run-{run_id}.log"
+    _print_summary(args.db, run_id, log_file, top=0)
+    md, _ = write_run_report(args.db, run_id)
+    print(f"Report: {md} (and .html)")
+    return 0
 
 
 def _demo_port(wanted: int | None) -> int:
@@ -208,7 +234,7 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
     with session_scope(engine) as session:
         summary = run_summary(session, run_id)
         best = [(hit, full_citation(session, hit))
-                for hit in find_hits(session, HitFilter(limit=top))]
+                for hit in (find_hits(session, HitFilter(limit=top)) if top else [])]
     out = console()
     out.print(f"\n[bold]Run {run_id}[/bold]: {summary.pages} pages fetched, "
               f"{summary.new_documents} new documents ({summary.documents_total} in the "

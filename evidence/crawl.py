@@ -32,7 +32,8 @@ class CrawlOutcome:
     killed_runs: list[int]
 
 
-def _settings(db_url: str, run_id: int, log_file: Path, incremental: bool) -> Any:
+def _settings(db_url: str, run_id: int, log_file: Path, incremental: bool,
+              recheck_days: float | None = None) -> Any:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.utils.project import get_project_settings
 
@@ -40,6 +41,8 @@ def _settings(db_url: str, run_id: int, log_file: Path, incremental: bool) -> An
     settings.set("EVIDENCE_DB", db_url, priority="cmdline")
     settings.set("EVIDENCE_RUN_ID", run_id, priority="cmdline")
     settings.set("EVIDENCE_INCREMENTAL", incremental, priority="cmdline")
+    if recheck_days is not None:  # else EVIDENCE_RECHECK_DAYS, or each source's recheck_days
+        settings.set("EVIDENCE_RECHECK_DAYS", recheck_days, priority="cmdline")
     settings.set("LOG_FILE", str(log_file), priority="cmdline")
     settings.set("LOG_FILE_APPEND", True, priority="cmdline")
     return settings
@@ -59,9 +62,10 @@ def merge_stats(per_source: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
-              progress: bool | None = None, queue: SharedQueue | None = None) -> CrawlOutcome:
+              progress: bool | None = None, queue: SharedQueue | None = None,
+              recheck_days: float | None = None) -> CrawlOutcome:
     """Crawl the given sources as one recorded run: under the crawl lock, or as a worker
-    of a crawl shared through ``queue``."""
+    of a crawl shared through ``queue``; ``recheck_days`` overrides the re-check cadence."""
     db_url = resolve_db_url(db)
     engine = open_database(db_url)
     data_dir = data_dir_for(db_url)
@@ -74,7 +78,7 @@ def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
         log_dir = data_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         log_file = log_dir / f"run-{run_id}.log"
-        settings = _settings(db_url, run_id, log_file, incremental)
+        settings = _settings(db_url, run_id, log_file, incremental, recheck_days)
         for name, value in (queue.settings() if queue else {}).items():
             settings.set(name, value, priority="cmdline")
         show = sys.stderr.isatty() if progress is None else progress

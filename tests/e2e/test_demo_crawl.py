@@ -25,6 +25,9 @@ from demo.server import DEMO_ORIGIN
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "demo" / "manifest.json").read_text(encoding="utf-8"))
+# every version's hits: the first crawl's, plus those of the page revised a day later
+ALL_HITS = sum(e["expected_hits"] + e.get("later", {}).get("expected_hits", 0) for e in MANIFEST)
+LATER = {e["later"]["change"]: e for e in MANIFEST if "later" in e}
 ERROR_PREFIX = {
     "http_404": "http_404",
     "timeout": "timeout",
@@ -127,7 +130,7 @@ def test_hits_trace_to_raw_files(demo_run: DemoRun) -> None:
     result = evidence("hits", "--db", str(demo_run.db), "--format", "json")
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)
-    assert len(hits) == sum(e["expected_hits"] for e in MANIFEST)
+    assert len(hits) == ALL_HITS
     required = {"id", "url", "title", "publisher", "published_at", "retrieved_at", "sha256",
                 "sentence", "terms", "categories", "score"}
     for hit in hits:
@@ -155,7 +158,8 @@ def test_traditional_hits_quote_original_script(demo_run: DemoRun) -> None:
 
 def test_gbk_notice_metadata(demo_run: DemoRun) -> None:
     docs, _ = _by_url(demo_run)
-    gov = [e for e in MANIFEST if e["source"] == "demo-gov" and e["kind"] == "article"]
+    gov = [e for e in MANIFEST if e["source"] == "demo-gov" and e["kind"] == "article"
+           and "attached_to" not in e]  # the notices (their Word attachment has no 文号)
     for entry in gov:
         version = docs[demo_run.base + entry["path"]][2]
         assert version.doc_number == entry["docno"]
@@ -181,9 +185,13 @@ def test_second_demo_on_another_port_adds_nothing(demo_run: DemoRun) -> None:
         {k: before[k] for k in ("documents", "versions", "hits")}
     # incremental: listings and failed pages are fetched again, stored articles are not
     assert before["captures"] < after["captures"] < 2 * before["captures"]
-    assert re.search(r"Run \d+: \d+ pages fetched, 0 new documents", again.stdout), again.stdout
-    stored = before["documents"]
-    assert f"{stored} already stored (seen again on their listings, not fetched)" in again.stdout
+    runs = re.findall(r"Run \d+: \d+ pages fetched, (\d+) new documents", again.stdout)
+    assert runs == ["0", "0"], again.stdout  # the site as first published, then a day later
+    listed = sum(e["kind"] == "article" and "attached_to" not in e for e in MANIFEST)
+    assert f"Seen again: {listed} already stored (seen again on their listings, not fetched), " \
+           "0 re-checked unchanged, 0 changed (a new version), 0 removed" in again.stdout
+    assert "re-checked unchanged, 0 changed (a new version), 0 removed" in \
+        again.stdout.split("A day later")[1]
     assert raw_files(demo_run.db) == demo_run.raw_files_after_first
 
 
@@ -194,5 +202,45 @@ def test_show_and_export(demo_run: DemoRun, tmp_path: Path) -> None:
     exported = evidence("export", "--format", "jsonl", "-o", str(out), "--db", str(demo_run.db))
     assert exported.returncode == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == sum(e["expected_hits"] for e in MANIFEST)
+    assert len(lines) == ALL_HITS
     assert json.loads(lines[0])["sha256"]
+
+
+def test_a_day_later_one_page_has_a_new_version_and_one_was_removed(demo_run: DemoRun) -> None:
+    out = demo_run.first.stdout.split("A day later")[1]
+    assert re.search(r"Run 2: \d+ pages fetched, 0 new documents", out), out
+    assert "1 changed (a new version), 1 removed" in out
+    edited, removed = (demo_run.base + LATER[c]["path"] for c in ("edited", "removed"))
+    history = evidence("history", edited, "--db", str(demo_run.db))
+    old, new = LATER["edited"]["later"]["replaced"]
+    diff = history.stdout.split("Versions (2):")[1]
+    assert any(line.startswith("-") and old in line for line in diff.splitlines())
+    assert any(line.startswith("+") and new in line for line in diff.splitlines())
+    gone = evidence("history", removed, "--db", str(demo_run.db))
+    assert "status removed since" in gone.stdout and "live → removed (http_404)" in gone.stdout
+    report = evidence("report", "--run", "2", "--db", str(demo_run.db)).stdout
+    changed = report.split("## Pages with hits that changed")[1]
+    assert edited in changed.split("## Pages with hits that were removed")[0]
+    assert removed in changed.split("## Pages with hits that were removed")[1]
+
+
+def test_demo_names_companies_reposts_and_attachments(demo_run: DemoRun) -> None:
+    found = evidence("hits", "--company", "天河铝业", "--format", "json", "--db", str(demo_run.db))
+    hits = json.loads(found.stdout)
+    assert hits and all("天河铝业有限公司" in h["companies"] for h in hits)
+    report = evidence("report", "--run", "1", "--db", str(demo_run.db)).stdout
+    by_company = report.split("### By company")[1].split("### By category")[0]
+    for name in ("天河铝业有限公司", "西域新材料科技有限公司", "昆仑碳素有限责任公司"):
+        assert f"- **{name}** (" in by_company
+    [repost] = [e for e in MANIFEST if "repost_of" in e]
+    copy = next(h for h in json.loads(evidence("hits", "--format", "json", "--db",
+                                               str(demo_run.db)).stdout)
+                if h["url"] == demo_run.base + repost["path"])
+    cited = evidence("cite", str(copy["id"]), "--db", str(demo_run.db)).stdout
+    assert "Earliest known copy: 天山示范新闻网（演示）" in cited
+    assert demo_run.base + repost["repost_of"] in cited
+    [attachment] = [e for e in MANIFEST if "attached_to" in e]
+    docs, captures = _by_url(demo_run)
+    [capture] = captures[demo_run.base + attachment["path"]]
+    assert capture.content_type == attachment["content_type"] and capture.kind == "article"
+    assert docs[demo_run.base + attachment["path"]][:2] == (True, attachment["expected_hits"])

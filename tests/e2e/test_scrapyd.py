@@ -26,7 +26,7 @@ from sqlalchemy import select
 from crawler.sources import load_sources
 from db.engine import open_database, session_scope
 from db.models import CrawlRun, Document, Hit, Source
-from demo.server import DemoServer
+from demo.server import DEMO_ORIGIN, DemoServer
 from tests.e2e.test_demo_crawl import MANIFEST, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +170,7 @@ def test_scheduled_demo_source_lands_in_database(
     log = scrapyd.text(job["log_url"])
     assert "Traceback" not in log and "Spider closed (finished)" in log
 
-    articles = {demo_url + e["path"]: e["expected_hits"] for e in MANIFEST
+    articles = {DEMO_ORIGIN + e["path"]: e["expected_hits"] for e in MANIFEST
                 if e["source"] == "demo-gov" and e["kind"] == "article"}
     engine = open_database(str(db), create=False)
     with session_scope(engine) as session:
@@ -180,7 +180,7 @@ def test_scheduled_demo_source_lands_in_database(
         source = session.scalars(select(Source)).one()
         runs = [(r.status, r.sources) for r in session.scalars(select(CrawlRun))]
     engine.dispose()
-    assert len(articles) == 9 and sum(articles.values()) == 26
+    assert len(articles) == 10 and sum(articles.values()) == 28  # 9 notices, 1 attachment
     assert hits == articles
     assert runs == [("finished", '["demo-gov"]')]
     # the crawl ran from the deployed (zipped) egg, not from a checkout

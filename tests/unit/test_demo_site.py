@@ -178,4 +178,42 @@ def test_every_manifest_page_is_linked_from_a_listing() -> None:
     for e in MANIFEST:
         if e["kind"] != "listing":
             name = e["path"].rsplit("/", 1)[1]
-            assert name in listings, e["path"]
+            linked = listings
+            if "attached_to" in e:  # an attachment is linked from the notice it belongs to
+                linked = (site / e["attached_to"].lstrip("/")).read_bytes().decode("gb18030")
+            assert name in linked, e["path"]
+
+
+def test_the_site_a_day_later() -> None:
+    later = [e for e in MANIFEST if "later" in e]
+    assert sorted(e["later"]["change"] for e in later) == ["edited", "removed"]
+    edited = next(e for e in later if e["later"]["change"] == "edited")
+    removed = next(e for e in later if e["later"]["change"] == "removed")
+    old, new = edited["later"]["replaced"]
+    with DemoServer() as first, DemoServer(later=True) as then:
+        before, after = fetch(first.url + edited["path"])[2], fetch(then.url + edited["path"])[2]
+        assert old in before.decode() and new in after.decode() and new not in before.decode()
+        assert fetch(first.url + removed["path"])[0] == 200
+        assert fetch(then.url + removed["path"])[0] == 404
+        name = removed["path"].rsplit("/", 1)[1]
+        listings = [first.url + "/xinwen/index.html", first.url + "/xinwen/index_1.html",
+                    first.url + "/xinwen/index_2.html"]
+        assert any(name.encode() in fetch(url)[2] for url in listings)
+        assert not any(name.encode() in fetch(url.replace(first.url, then.url))[2]
+                       for url in listings)
+        assert "内容虚构" in after.decode()
+        first.later = True  # switched while it runs, as `evidence demo` does
+        assert fetch(first.url + removed["path"])[0] == 404
+
+
+def test_attachment_and_repost() -> None:
+    import docx
+
+    [attachment] = [e for e in MANIFEST if "attached_to" in e]
+    word = docx.Document(str(DEMO / "site" / attachment["path"].lstrip("/")))
+    assert any("内容虚构" in p.text for p in word.paragraphs)
+    assert attachment["flagged"] and attachment["content_type"].endswith("document")
+    [repost] = [e for e in MANIFEST if "repost_of" in e]
+    original = BY_PATH[repost["repost_of"]]
+    assert repost["source"] != original["source"]
+    assert repost["evidence_sentences"] == original["evidence_sentences"]
