@@ -27,6 +27,7 @@ import re
 import statistics
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -275,7 +276,7 @@ def _ocr_pages(document: PdfDocument, pages: list[str], scanned: list[int],
     """OCR the scanned pages in place, within the limits; return what was read and left."""
     tesseract = ocr.find_tesseract()
     if tesseract is None:
-        return OcrRecord("", (), f"no text layer on {page_ranges(scanned)}; "
+        return OcrRecord("", (), f"no text layer on {page_ranges([i + 1 for i in scanned])}; "
                                  f"{ocr.unavailable_reason()}")
     deadline = time.monotonic() + limits.seconds
     read: list[int] = []
@@ -293,11 +294,12 @@ def _ocr_pages(document: PdfDocument, pages: list[str], scanned: list[int],
                 notes.append(f"page {index + 1}: {exc}")
                 continue
         if limit is not None:
-            notes.append(f"OCR {limit} reached: {page_ranges(scanned[count:])} not read")
+            unread = page_ranges([i + 1 for i in scanned[count:]])
+            notes.append(f"OCR {limit} reached: {unread} not read")
             break
         (read if pages[index] else empty).append(index)
     if empty:
-        notes.insert(0, f"OCR found no text on {page_ranges(empty)}")
+        notes.insert(0, f"OCR found no text on {page_ranges([i + 1 for i in empty])}")
     return OcrRecord(tesseract.engine, tuple(i + 1 for i in read), "; ".join(notes))
 
 
@@ -333,16 +335,16 @@ def _page_image(document: PdfDocument, index: int) -> tuple[bytes, int]:
         page.close()
 
 
-def page_ranges(indexes: list[int]) -> str:
-    """Name 0-based page indexes: [4] gives "page 5", [0, 1, 2, 5] gives "pages 1–3, 6"."""
+def page_ranges(numbers: Sequence[int]) -> str:
+    """Name 1-based page numbers: [5] gives "page 5", [1, 2, 3, 6] gives "pages 1–3, 6"."""
     spans: list[list[int]] = []
-    for number in (i + 1 for i in indexes):
+    for number in numbers:
         if spans and number == spans[-1][1] + 1:
             spans[-1][1] = number
         else:
             spans.append([number, number])
     named = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
-    return f"page {named}" if len(indexes) == 1 else f"pages {named}"
+    return f"page {named}" if len(numbers) == 1 else f"pages {named}"
 
 
 def _read_pdfminer(data: bytes, pdfium_reason: str) -> Reading:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +28,19 @@ class OcrRecord:
     pages: tuple[int, ...] = ()  # 1-based pages whose text is OCR output
     note: str = ""  # e.g. "OCR page limit (20) reached: pages 21–40 not read"
 
+    def to_json(self) -> str:
+        """The record as stored (versions.ocr, extractions.ocr)."""
+        return json.dumps({"engine": self.engine, "pages": list(self.pages), "note": self.note},
+                          ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, stored: str | None) -> OcrRecord | None:
+        """Read a stored record back; None for NULL (no page without a text layer)."""
+        if not stored:
+            return None
+        found = json.loads(stored)
+        return cls(found.get("engine", ""), tuple(found.get("pages", ())), found.get("note", ""))
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -44,6 +58,7 @@ class Extracted:
     page_starts: tuple[int, ...] = ()  # PDFs: offset in ``text`` where each page begins
     extractor: str = ""  # name/version of the extractor, e.g. "html:trafilatura-2.3.1+bs4"
     charset: str | None = None
+    charset_note: str = ""  # why that charset (Decoded.note), e.g. an implausible one overridden
     ocr: OcrRecord | None = None  # PDFs: pages without a text layer, read (or not) by OCR
 
 
