@@ -117,4 +117,4 @@ def test_scrapy_crawl_one_source(tmp_path: Path) -> None:
     with session_scope(engine) as session:
         found = counts(session)
     engine.dispose()
-    assert found["documents"] == 9 and found["hits"] > 0
+    assert found["documents"] == 10 and found["hits"] > 0  # 9 notices, 1 Word attachment
