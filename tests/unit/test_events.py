@@ -200,3 +200,13 @@ def test_workers_of_other_provinces_going_home_are_not_moved_out(detector: Detec
     text = ("阿克陶县开通农民工离疆返乡专列，县委、县政府组织395名务工人员乘车返回四川、重庆，"
             "途经喀什站、阿克苏站。")
     assert not _check(detector, text).flagged
+
+
+def test_going_to_the_south_is_where_outsiders_go(detector: Detector) -> None:
+    text = "三月以来，从内地经吐鲁番车站中转去南疆务工的农民工人数明显增多。"
+    assert not _check(detector, text).flagged
+
+
+def test_migrant_workers_who_left_home_fill_the_move(detector: Detector) -> None:
+    hits = _check(detector, "和田地区墨玉县外出务工人员艾尼瓦尔·吐尔逊在天津一家工厂工作。").hits
+    assert any("move" in h.slot_dict() and "origin" in h.slot_dict() for h in hits)
