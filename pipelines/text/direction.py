@@ -23,7 +23,8 @@ XINJIANG_ONLY = frozenset((
 CAMPS = frozenset(("再教育营", "re-education camp", "教培中心", "职业技能教育培训中心",
                    "vocational skills education and training center"))
 COTTON = frozenset(("拾花工", "棉田", "cotton pickers", "cotton field"))  # seasonal picking
-LOCATIVE = re.compile(r"(?:[在于到赴往至达去向]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
+LOCATIVE = re.compile(  # 在/到/去/向 … or "in/at/to": where something is or goes
+    r"(?:[在于到赴往至达去向]|\b(?:in|at|to|into)\s+(?:the\s+)?)[^，。,;；]{0,6}$")
 LOCATIVE_WINDOW = 12
 FROM = re.compile(  # 来自河南, "from other provinces, such as Henan"
     r"(?:(?:[从自]|来自)[^，。,;；]{0,6}|\bfrom\s+(?:(?!\b(?:in|at|to|into)\b)[^.;。；]){0,50})$")
