@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from db.ledger import log_rows
+from db.ledger import covered_columns, log_returned, log_rows
 from db.models import Document, Hit, Redetection, Version
 from pipelines.text.types import Detection
 
@@ -90,14 +90,15 @@ def append_detections(
     """Append one redetection row per version and its hit rows; return the hits added."""
     now = datetime.now(UTC)
     hits = [row for stored, detection in results for row in _hit_rows(stored, detection)]
-    hit_ids = conn.execute(insert(Hit).returning(Hit.id), hits).scalars().all() if hits else []
-    redone = conn.execute(insert(Redetection).returning(Redetection.id), [
-        {"version_id": stored.version_id, "run_id": run_id,
-         "lexicon_version": detection.lexicon_version, "extractor": extractor,
-         "score": detection.score, "flagged": detection.flagged, "extraction_changed": False,
-         "hits_before": 0, "hits_after": len(detection.hits), "reviews_carried": 0,
-         "dropped_hits": "[]", "created_at": now}
-        for stored, detection in results
-    ]).scalars().all()
-    log_rows(conn, {"hits": hit_ids, "redetections": redone})
+    if hits:
+        log_returned(conn, "hits", conn.execute(
+            insert(Hit).returning(*covered_columns("hits")), hits))
+    log_returned(conn, "redetections", conn.execute(
+        insert(Redetection).returning(*covered_columns("redetections")), [
+            {"version_id": stored.version_id, "run_id": run_id,
+             "lexicon_version": detection.lexicon_version, "extractor": extractor,
+             "score": detection.score, "flagged": detection.flagged,
+             "extraction_changed": False, "hits_before": 0, "hits_after": len(detection.hits),
+             "reviews_carried": 0, "dropped_hits": "[]", "created_at": now}
+            for stored, detection in results]))
     return len(hits)

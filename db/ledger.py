@@ -20,12 +20,13 @@ status, last-seen time and removal time change on every crawl (their history is 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, func, insert, select, text
+from sqlalchemy import Connection, Float, Table, event, func, select, text
 from sqlalchemy.orm import Session
 
 from db.models import Base, LogEntry
@@ -67,27 +68,60 @@ GENESIS = "0" * 64  # the "previous entry" of the first entry
 PENDING = "hash_log_pending"  # Session.info key: {table: {row id}} written, not yet logged
 PG_LOCK = 7472  # advisory lock serialising appends to the chain on PostgreSQL
 CHUNK = 500
+ENTRY_COLUMNS = ("table_name", "row_id", "kind", "content_sha256", "prev_sha256",
+                 "entry_sha256", "logged_at")
 
 
 def spell(value: Any) -> str:
     """A backend-independent spelling of a column value (datetimes in UTC)."""
+    speller = _SPELLERS.get(type(value))
+    if speller is not None:
+        return speller(value)
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).isoformat()
+        return _spell_time(value)
     if isinstance(value, date | bool | int | float):
         return repr(int(value) if isinstance(value, bool) else value)
     return "\x00" if value is None else str(value)
 
 
+def _spell_time(value: datetime) -> str:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
+
+
+_SPELLERS: dict[type, Callable[[Any], str]] = {  # the common types, without isinstance chains
+    str: str, int: repr, float: repr, date: repr, datetime: _spell_time,
+    bool: lambda value: "1" if value else "0", type(None): lambda _: "\x00"}
+
+
 def content_sha256(values: Iterable[Any]) -> str:
     """SHA-256 of a row's covered values, in COVERED order."""
-    return hashlib.sha256("\x1f".join(spell(v) for v in values).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\x1f".join(map(spell, values)).encode("utf-8")).hexdigest()
+
+
+def row_sha256(name: str, row: Sequence[Any]) -> str:
+    """SHA-256 of a row of table ``name`` (its covered values in COVERED order); a float column
+    is spelled as a float whatever the driver handed back (SQLite's RETURNING gives 0 for 0.0)."""
+    floats = _float_columns(name)
+    return content_sha256(float(v) if i in floats and v is not None else v
+                          for i, v in enumerate(row))
+
+
+@cache
+def _float_columns(name: str) -> frozenset[int]:
+    table = _table(name)
+    return frozenset(i for i, c in enumerate(COVERED[name]) if isinstance(table.c[c].type, Float))
 
 
 def entry_sha256(prev: str, table: str, row_id: int, kind: str, content: str,
                  logged_at: datetime) -> str:
     """SHA-256 of one log entry: everything it says, and the entry before it."""
-    fields = (prev, table, str(row_id), kind, content, spell(logged_at))
+    return _entry_digest(prev, table, row_id, kind, content, spell(logged_at))
+
+
+def _entry_digest(prev: str, table: str, row_id: int, kind: str, content: str, when: str
+                  ) -> str:
+    fields = (prev, table, str(row_id), kind, content, when)
     return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
 
 
@@ -100,10 +134,10 @@ def covered_rows(conn: Connection, name: str, ids: Collection[int] | None = None
     """(row id, content SHA-256) of rows of ``name``: those in ``ids``, else the next
     ``limit`` rows after id ``after``, in id order."""
     table = _table(name)
-    query = select(*(table.c[c] for c in COVERED[name])).order_by(table.c.id)
+    query = select(*covered_columns(name)).order_by(table.c.id)
     query = query.where(table.c.id.in_(list(ids))) if ids is not None else \
         query.where(table.c.id > after).limit(limit)
-    return [(int(row[0]), content_sha256(row)) for row in conn.execute(query)]
+    return [(int(row[0]), row_sha256(name, row)) for row in conn.execute(query)]
 
 
 def _lock(conn: Connection) -> None:
@@ -118,17 +152,38 @@ def _last_entry(conn: Connection) -> str:
 
 
 def append(conn: Connection, rows: Iterable[tuple[str, int, str]], kind: str = "write") -> int:
-    """Chain one entry per (table, row id, content SHA-256) after the last entry; one insert."""
+    """Chain one entry per (table, row id, content SHA-256) after the last entry; one
+    executemany straight to the driver (the log is on the path of every bulk write)."""
     _lock(conn)
     prev, now, entries = _last_entry(conn), datetime.now(UTC), []
+    when, stored_time = spell(now), _stored(conn, now)
     for name, row_id, content in rows:
-        digest = entry_sha256(prev, name, row_id, kind, content, now)
-        entries.append({"table_name": name, "row_id": row_id, "kind": kind, "logged_at": now,
-                        "content_sha256": content, "prev_sha256": prev, "entry_sha256": digest})
+        digest = _entry_digest(prev, name, row_id, kind, content, when)
+        entries.append((name, row_id, kind, content, prev, digest, stored_time))
         prev = digest
     if entries:
-        conn.execute(insert(LogEntry), entries)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(f"INSERT INTO hash_log ({', '.join(ENTRY_COLUMNS)}) VALUES "
+                             f"({', '.join([mark] * len(ENTRY_COLUMNS))})", entries)
     return len(entries)
+
+
+def _stored(conn: Connection, value: datetime) -> Any:
+    """``value`` as the driver takes it for hash_log.logged_at (SQLite: SQLAlchemy's text)."""
+    process = LogEntry.__table__.c.logged_at.type.bind_processor(conn.dialect)
+    return process(value) if process else value
+
+
+def covered_columns(name: str) -> list[Any]:
+    """The covered columns of table ``name``, in COVERED order (for a RETURNING clause)."""
+    table = _table(name)
+    return [table.c[c] for c in COVERED[name]]
+
+
+def log_returned(conn: Connection, name: str, rows: Iterable[Sequence[Any]]) -> int:
+    """Log rows of ``name`` just inserted with RETURNING their covered columns (as stored: the
+    database's own values and defaults, no second read)."""
+    return append(conn, [(name, int(row[0]), row_sha256(name, row)) for row in rows])
 
 
 def log_rows(conn: Connection, written: Mapping[str, Collection[int]], kind: str = "write"

@@ -361,6 +361,6 @@ class LogEntry(Base):
     row_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))  # write | seal (logged on upgrade)
     content_sha256: Mapped[str] = mapped_column(String(64))  # of the row's covered columns
-    prev_sha256: Mapped[str] = mapped_column(String(64), unique=True)  # one successor each
+    prev_sha256: Mapped[str] = mapped_column(String(64))  # the entry before (GENESIS: none)
     entry_sha256: Mapped[str] = mapped_column(String(64))
     logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -33,8 +33,7 @@ def upgrade() -> None:
     sa.Column("prev_sha256", sa.String(length=64), nullable=False),
     sa.Column("entry_sha256", sa.String(length=64), nullable=False),
     sa.Column("logged_at", sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint("id"),
-    sa.UniqueConstraint("prev_sha256")
+    sa.PrimaryKeyConstraint("id")
     )
     op.create_index("ix_hash_log_row", "hash_log", ["table_name", "row_id", "id"])
 
