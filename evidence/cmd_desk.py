@@ -17,6 +17,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from evidence.argtypes import row_id
 from evidence.errors import UserError
 from evidence.plain import add_row
 
@@ -58,15 +59,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("review", parents=[common],
                        help="mark a hit confirmed/rejected/needs-translation, or a document "
                             "as missed evidence; or list reviews")
-    p.add_argument("hit_id", type=int, nargs="?", help="the hit (without --status: its history)")
+    p.add_argument("hit_id", type=row_id, nargs="?", help="the hit (without --status: its history)")
     p.add_argument("--status", help=f"record a decision: {', '.join(STATUS_CHOICES)}; "
                                     "without a hit id: list hits in this state (or unreviewed),"
                                     " or documents marked missed / not-missed")
     mark = p.add_mutually_exclusive_group()
-    mark.add_argument("--missed", type=int, metavar="DOC_ID",
+    mark.add_argument("--missed", type=row_id, metavar="DOC_ID",
                       help="mark a document the detector did not flag as missed evidence "
                            "(its newest version; --note says where the evidence is)")
-    mark.add_argument("--not-missed", type=int, metavar="DOC_ID",
+    mark.add_argument("--not-missed", type=row_id, metavar="DOC_ID",
                       help="withdraw a document's missed-evidence mark")
     p.add_argument("--category", help="with --missed: the kind of evidence (e.g. transfer)")
     p.add_argument("--note", default="", help="why (kept with the decision)")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from evidence.argtypes import row_id
 from evidence.errors import UserError
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=history)
 
     p = sub.add_parser("cite", parents=[common], help="cite one hit")
-    p.add_argument("hit_id", type=int)
+    p.add_argument("hit_id", type=row_id)
     p.add_argument("--style", choices=STYLES, default="footnote")
     p.set_defaults(func=cite)
 

@@ -43,6 +43,7 @@ from db.engine import (
     sqlite_path,
 )
 from db.errors import ReadOnlyDatabase
+from db.ids import record_id
 from db.missed import mark_document, mark_history
 from db.queries import (
     HitFilter,
@@ -142,7 +143,7 @@ def _login(request: Request) -> str | None:
 
 def _path_id(request: Request, name: str) -> int:
     """A row id from the path; 404 when no row can have it (beyond the integer columns)."""
-    found = params.record_id(request.path_params[name])
+    found = record_id(request.path_params[name])
     if found is None:
         raise HTTPException(404, "no such record")
     return found
@@ -233,7 +234,7 @@ def document_page(request: Request) -> Response:
 
 
 def _chosen_version(request: Request, ids: list[int]) -> int:
-    wanted = params.record_id(request.query_params.get("version"))
+    wanted = record_id(request.query_params.get("version"))
     return wanted if wanted in ids else ids[-1]
 
 
@@ -289,7 +290,7 @@ def _back(form: FormData, default: str, anchor: str, reviewer: str) -> Response:
 
 def _form_id(form: FormData, name: str, what: str) -> int:
     """A row id from a form field; 400 when missing, malformed or beyond any row."""
-    found = params.record_id(str(form.get(name, "")))
+    found = record_id(str(form.get(name, "")))
     if found is None:
         raise HTTPException(400, f"missing or malformed {what} id")
     return found

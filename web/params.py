@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from datetime import date
 from urllib.parse import urlencode
 
+from db.ids import record_id
 from db.search import FACETS, SORTS, SearchFilter
 from pipelines.text.lexicon import LABOUR_CATEGORIES
 
 PAGE_SIZE = 20
-# the largest id an Integer column holds on every backend (PostgreSQL's integer is 32-bit)
-MAX_ID = 2**31 - 1
 KEYS = ("q", *FACETS, "from", "to", "sort")
 
 KIND_LABELS = {"state_media": "State media", "government": "Government notices",
@@ -47,14 +46,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def record_id(value: str | int | None) -> int | None:
-    """A row id from a URL or form (ASCII digits, at most MAX_ID); None for anything else."""
-    text = str(value) if value is not None else ""
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
-        return None
-    return int(text) if int(text) <= MAX_ID else None
 
 
 def _page(value: str | None) -> int:
