@@ -113,6 +113,8 @@ class Capture(Base):
     headers: Mapped[str] = mapped_column(Text, default="{}")  # JSON {name: [values]}
     content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
     charset: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # why that charset (the decoder's note), e.g. an implausible declared one overridden (0007)
+    charset_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     raw_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # 64-bit on PG

@@ -149,6 +149,11 @@ def _why(stats: dict[str, Any]) -> str:
         unstored = int(stats.get("evidence/items/unstored", 0))
         return (": the writer process died; what it stored is kept, and the "
                 f"{unstored} fetched pages it had not stored are fetched again next time")
+    failed = [f"{key.split('/', 1)[1]} {int(n)}" for key, n in stats.items()
+              if key.startswith("parse_failed/")]
+    if failed:
+        return (": pages not parsed to their end (an error in the spider; the links after it "
+                f"were not followed): {', '.join(failed)}")
     return ""
 
 

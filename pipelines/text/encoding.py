@@ -5,6 +5,10 @@ are really GBK, so the body's own ``<meta>`` declaration is tried before the hea
 candidate must decode the body *strictly* before it is accepted. GBK/GB2312 labels are decoded as
 GB18030 (a strict superset) and Big5 labels as Big5-HKSCS (a superset of Big5 that adds the Hong
 Kong characters), with cp950 as a second try for Microsoft's Big5 extensions.
+
+A declared charset (the body's or the header's) whose text is implausible — charset-normalizer's
+mess ratio above its own threshold, as UTF-8 bytes read as ISO-8859-1 are (``æ\x96°ç\x96\x86``)
+— is overridden by detection when detection reads clearly better; the note says so.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import re
 from pipelines.text.types import Decoded
 
 SNIFF_BYTES = 4096
+IMPLAUSIBLE_MESS = 0.2  # charset-normalizer's threshold between a fitting and a wrong decoding
+MESS_SAMPLE = 16384  # characters of a decoded text whose plausibility is measured
 
 # Labels decoded with a superset codec; each maps to the codecs tried in order.
 _SUPERSETS: dict[str, tuple[str, ...]] = {
@@ -155,17 +161,43 @@ def decode_body(
         # A page re-saved as UTF-8 that kept its template's <meta charset=gbk>.
         return Decoded(body.decode("utf-8"), "utf-8", f"body declares {declared} but is utf-8")
     if found:
-        return _decoded(found, header_charset, notes, f"body declares {declared}")
+        return _plausible(body, found, f"the body's {declared}") or _decoded(
+            found, header_charset, notes, f"body declares {declared}")
     if declared:
         notes.append(f"body declares {declared} but does not decode with it")
     found = _strict(body, header_charset)
     if found:
-        return _decoded(found, None, notes, "")
+        return _plausible(body, found, f"the header's {header_charset}") or _decoded(
+            found, None, notes, "")
     found = _strict(body, "utf-8") or _guess_legacy(body)
     if found:
         return _decoded(found, header_charset, notes, f"body decodes as {found[1]}")
     found = _guess_any(body)
     return _decoded(found, header_charset, notes, f"guessed {found[1]}")
+
+
+def _mess(text: str) -> float:
+    """charset-normalizer's mess ratio of a text's start: 0 reads well, high is mojibake."""
+    from charset_normalizer.md import mess_ratio
+
+    return float(mess_ratio(text[:MESS_SAMPLE]))
+
+
+def _plausible(body: bytes, found: tuple[str, str], declared: str) -> Decoded | None:
+    """None when a declared charset's text is plausible; else detection's clearly better
+    reading, with the override in its note (None too when detection reads no better)."""
+    mess = _mess(found[0])
+    if mess <= IMPLAUSIBLE_MESS:
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body).best()
+    guessed = _strict(body, best.encoding) if best is not None else None
+    if guessed is None or guessed[1] == found[1] or _mess(guessed[0]) > min(IMPLAUSIBLE_MESS,
+                                                                             mess / 2):
+        return None
+    return Decoded(guessed[0], guessed[1], f"override: {declared} gave implausible text (mess "
+                                           f"{mess:.2f}); detected {guessed[1]}")
 
 
 def _decoded(found: tuple[str, str], header: str | None, notes: list[str], why: str) -> Decoded:

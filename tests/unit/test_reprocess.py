@@ -52,6 +52,8 @@ selectors:
   body: "{body}"
 """
 OLD_BODY, NEW_BODY = "div.lead, div.article", "div.article, aside.attachment"
+CURRENT = extract.EXTRACTOR_VERSION
+NEXT = str(int(CURRENT) + 1)  # "the extractor changed"
 OLD_TEXT = "\n".join([LEAD, QUOTA, FOLLOW])
 NEW_TEXT = "\n".join([QUOTA, FOLLOW, ANNEX])
 
@@ -91,7 +93,7 @@ def check_reextraction(url: str, definition: Path, monkeypatch: pytest.MonkeyPat
     with session_scope(engine) as session:
         notice, report = session.scalars(select(Version).order_by(Version.id)).all()
         stored = notice.text.encode("utf-8")
-        assert (notice.text, notice.extractor_version) == (OLD_TEXT, "1")
+        assert (notice.text, notice.extractor_version) == (OLD_TEXT, CURRENT)
         old = {h.sentence: h for h in find_hits(session)}
         assert sorted(old) == sorted([LEAD, QUOTA, FOLLOW])
         add_review(session, old[QUOTA].id, "confirmed", "Analyst A", "quota")
@@ -102,7 +104,7 @@ def check_reextraction(url: str, definition: Path, monkeypatch: pytest.MonkeyPat
     assert main(["reprocess", "--db", url]) == 0  # same extractor and lexicon: nothing to do
     assert "0 version(s) to do, 0 to extract again" in capsys.readouterr().out
 
-    monkeypatch.setattr(extract, "EXTRACTOR_VERSION", "2")  # the extractor changed
+    monkeypatch.setattr(extract, "EXTRACTOR_VERSION", NEXT)  # the extractor changed
     with session_scope(engine) as session:  # a first sitting does the notice, then stops
         run_id, resumed = open_run(session, Detector().lexicon.version)
         todo = pending(session, Detector().lexicon.version, run_id)
@@ -125,7 +127,7 @@ def check_reextraction(url: str, definition: Path, monkeypatch: pytest.MonkeyPat
         assert notice is not None and notice.text.encode("utf-8") == stored  # never rewritten
         [derived] = session.scalars(select(Extraction)).all()
         assert (derived.version_id, derived.text, derived.extractor_version) == (
-            notice.id, NEW_TEXT, "2")
+            notice.id, NEW_TEXT, NEXT)
         assert derived.sha256 == hashlib.sha256(NEW_TEXT.encode("utf-8")).hexdigest()
         assert (derived.charset, derived.title) == ("gb18030",
                                                     "关于南疆四地州劳动力转移就业工作的通知")
@@ -175,7 +177,7 @@ def check_document_page(url: str) -> None:
 
     with TestClient(create_app(url, "Analyst A"), base_url="http://127.0.0.1:8750") as client:
         page = client.get("/doc/1").text
-    assert "extractor version 2" in page and "雪莲示范纺织有限公司" in page
+    assert f"extractor version {NEXT}" in page and "雪莲示范纺织有限公司" in page
     assert "目标责任状" not in page.split('id="fulltext"')[1]  # the text shown is the new one
 
 
@@ -203,7 +205,7 @@ def test_raw_copy_missing_is_reported_and_retried(
     store_captures(url, tmp_path / "demo-county.yml")
     raw = RawStore(data_dir_for(url))
     raw.path(hashlib.sha256(PAGE).hexdigest()).unlink()
-    monkeypatch.setattr(extract, "EXTRACTOR_VERSION", "2")
+    monkeypatch.setattr(extract, "EXTRACTOR_VERSION", NEXT)
     assert main(["reprocess", "--db", url]) == 0
     out = capsys.readouterr().out
     assert "version 1: not extracted again: raw copy missing or altered" in out
