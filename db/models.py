@@ -166,6 +166,9 @@ class Version(Base):
     script: Mapped[str] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
     page_starts: Mapped[str] = mapped_column(Text, default="[]")  # JSON list (PDF pages)
+    # PDFs with pages without a text layer: JSON {"engine", "pages" read by OCR, "note"} (OCR
+    # engine and version, limits hit, OCR unavailable); NULL: none (revision 0008)
+    ocr: Mapped[str | None] = mapped_column(Text, nullable=True)
     extractor: Mapped[str] = mapped_column(String(100))
     # EXTRACTOR_VERSION that produced ``text``; "0": stored before extractor versions existed
     extractor_version: Mapped[str] = mapped_column(
@@ -338,6 +341,7 @@ class Extraction(Base):
     sha256: Mapped[str] = mapped_column(String(64))  # of ``text`` encoded as UTF-8
     text: Mapped[str] = mapped_column(Text)
     page_starts: Mapped[str] = mapped_column(Text, default="[]")  # JSON list (PDF pages)
+    ocr: Mapped[str | None] = mapped_column(Text, nullable=True)  # as versions.ocr (0008)
     title: Mapped[str | None] = mapped_column(Text, nullable=True)
     published_at: Mapped[date | None] = mapped_column(Date, nullable=True)
     publisher: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -27,6 +27,8 @@ from db.models import (
     StatusEvent,
     Version,
 )
+from pipelines.text.pdf import page_ranges
+from pipelines.text.types import OcrRecord
 
 REVIEW_STATES = ("confirmed", "rejected", "needs_translation")
 UNREVIEWED = "unreviewed"
@@ -91,6 +93,9 @@ class HitView:
     extraction_id: int | None = None
     # the transfer event's slots that fired, {slot: [values]} in the detector's order ({}: none)
     slots: dict[str, list[str]] = field(default_factory=dict)
+    # the OCR engine that read the sentence's page, a page without a text layer ("tesseract
+    # 5.3.0 chi_sim+chi_tra"); None: the text is the document's own
+    ocr: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -199,6 +204,24 @@ def _apply_filter(query: Select[Any], f: HitFilter) -> Select[Any]:
     return query
 
 
+def ocr_engine(stored: str | None, page: int | None) -> str | None:
+    """The OCR engine that read ``page`` (per a stored ``ocr`` record), or None."""
+    record = OcrRecord.from_json(stored)
+    return record.engine if record and page in record.pages else None
+
+
+def describe_ocr(stored: str | None) -> str | None:
+    """What OCR did to a text, for analysts: pages read and by which engine, what it left."""
+    record = OcrRecord.from_json(stored)
+    if record is None:
+        return None
+    read = (f"{page_ranges(record.pages).capitalize()} had no text layer and "
+            f"{'were' if len(record.pages) > 1 else 'was'} read by OCR ({record.engine}): "
+            "quotes from them are a machine's reading of the page image; check them against "
+            "the archived copy" if record.pages else "")
+    return "; ".join(part for part in (read, record.note) if part)
+
+
 def page_of(page_starts: list[int], offset: int) -> int | None:
     """Return the 1-based PDF page holding ``offset``, or None for documents without pages."""
     if not page_starts:
@@ -211,6 +234,7 @@ def _view(
     review: Review | None = None, extraction: Extraction | None = None,
 ) -> HitView:
     read: Version | Extraction = extraction or version  # metadata of the hit's text
+    page = page_of(json.loads(read.page_starts or "[]"), hit.start)
     return HitView(
         id=hit.id, url=doc.url, title=read.title,
         publisher=read.publisher or source.publisher, origin=read.origin,
@@ -222,13 +246,13 @@ def _view(
         score=hit.score, lexicon_version=hit.lexicon_version, language=read.language,
         script=read.script, source=source.slug, kind=source.kind, document_id=doc.id,
         version_id=version.id, capture_id=cap.id,
-        page=page_of(json.loads(read.page_starts or "[]"), hit.start),
-        archive_url=cap.archive_url, archive_timestamp=cap.archive_timestamp,
+        page=page, archive_url=cap.archive_url, archive_timestamp=cap.archive_timestamp,
         review_status=review.status if review else None,
         review_note=review.note if review else None,
         reviewer=review.reviewer if review else None,
         reviewed_at=_utc_iso(review.reviewed_at) if review else None,
         extraction_id=hit.extraction_id, slots=json.loads(hit.slots or "{}"),
+        ocr=ocr_engine(read.ocr, page),
     )
 
 
@@ -273,6 +297,7 @@ class TextRecord:
     extractor: str
     extractor_version: str
     language: str
+    ocr: str | None = None  # the text's stored OCR record (JSON), if any page had no text layer
 
 
 def text_record(session: Session, version_id: int, extraction_id: int | None
@@ -283,7 +308,7 @@ def text_record(session: Session, version_id: int, extraction_id: int | None
     if row is None or (isinstance(row, Extraction) and row.version_id != version_id):
         return None
     return TextRecord(version_id, extraction_id, row.text, row.title, row.extractor,
-                      row.extractor_version, row.language)
+                      row.extractor_version, row.language, row.ocr)
 
 
 def current_text(session: Session, version_id: int) -> TextRecord | None:
@@ -513,6 +538,7 @@ class VersionRow:
     captures: int
     extraction_id: int | None = None  # the current text is this re-extraction
     extractor_version: str = ""
+    ocr: str | None = None  # what OCR read or left of pages without a text layer (describe_ocr)
 
 
 @dataclass(frozen=True)
@@ -559,6 +585,7 @@ def _version_row(session: Session, version: Version) -> VersionRow:
         charset=first.charset if first else None, captures=captures,
         extraction_id=text.extraction_id if text else None,
         extractor_version=text.extractor_version if text else version.extractor_version,
+        ocr=describe_ocr(text.ocr if text else version.ocr),
     )
 
 

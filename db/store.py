@@ -286,6 +286,7 @@ def _new_version(capture: Capture, document: Document, record: CaptureRecord) ->
         doc_number=extracted.doc_number, language=detection.language,
         script=detection.script, text=extracted.text,
         page_starts=json.dumps(list(extracted.page_starts)), extractor=extracted.extractor,
+        ocr=extracted.ocr.to_json() if extracted.ocr else None,
         lexicon_version=detection.lexicon_version, segmenter=record.segmenter,
         score=detection.score, flagged=detection.flagged,
     )

@@ -5,7 +5,9 @@ WARC records.
 - every version's text and metadata (title, date, publisher, 来源, editor, author, 文号, PDF
   pages) are what the extractor version that made them reads from the version's raw bytes
   today, and so is every re-extraction's; a text made by another extractor version than the
-  running one cannot be re-made and is a *warning* ("extractor changed");
+  running one cannot be re-made and is a *warning* ("extractor changed"), and so is a text
+  with OCR pages where this machine's OCR engine is another or none, or where OCR stopped at
+  its time limit (both depend on the machine);
 - every hit's offsets cut exactly its quoted sentence out of the text it was found in (its
   version's stored text, or the re-extraction it names), and every re-extracted text still
   hashes to its stored SHA-256;
@@ -36,6 +38,7 @@ from db.models import Capture, Document, Extraction, Hit, Version, running_extra
 from db.rawstore import RawStore, sha256_hex
 from db.reprocess import ExtractSettings, reading, reextract
 from db.warc import WARC_DIR, RecordFacts, WarcScan, digest_hex, scan_file
+from pipelines.text.types import OcrRecord
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 READING = ("text", "title", "published_at", "publisher", "origin", "editor", "author",
@@ -169,6 +172,25 @@ def _reextract_problem(raw: RawStore, version: Version, settings: ExtractSetting
     return f"not what the raw bytes give: {differs}" if differs else None
 
 
+def ocr_unrepeatable(stored: str | None) -> str | None:
+    """Why a text's OCR cannot be made again here (another or no OCR engine, a time limit
+    that depends on the machine's speed), or None: its pages are then compared as usual."""
+    from pipelines.text.ocr import find_tesseract
+
+    record = OcrRecord.from_json(stored)
+    if record is None:
+        return None
+    if "time limit" in record.note:
+        return ("not re-extracted: its OCR stopped at the time limit, which depends on the "
+                "machine's speed (its rows are still checked against the hash log)")
+    here = find_tesseract()
+    if record.engine != (here.engine if here else ""):
+        return (f"not re-extracted: OCR engine changed: read by {record.engine or 'no OCR'}, "
+                f"this machine has {here.engine if here else 'no OCR'} (its rows are still "
+                "checked against the hash log)")
+    return None
+
+
 def verify_texts(session: Session, raw: RawStore, settings: ExtractSettings,
                  report: VerifyReport) -> None:
     """Extract every version's raw bytes again and compare with its stored texts and metadata,
@@ -181,13 +203,17 @@ def verify_texts(session: Session, raw: RawStore, settings: ExtractSettings,
         rows = [version, *session.scalars(select(Extraction).where(
             Extraction.version_id == version.id).order_by(Extraction.id))]
         for row in rows:
+            name = "version" if row is version else "extraction"
             if row.extractor_version != running:
                 changed[row.extractor_version] += 1
+                continue
+            unrepeatable = ocr_unrepeatable(row.ocr)
+            if unrepeatable:
+                report.warnings.append(Finding("text", f"{name} {row.id}", unrepeatable))
                 continue
             report.checked["texts re-extracted"] += 1
             problem = _reextract_problem(raw, version, settings, reading(row))
             if problem:
-                name = "version" if row is version else "extraction"
                 report.problems.append(Finding("text", f"{name} {row.id}", problem))
     for old, count in sorted(changed.items()):
         report.warnings.append(Finding(

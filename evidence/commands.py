@@ -376,6 +376,9 @@ def show(args: argparse.Namespace) -> int:
     out.print(Text.assemble("…", before, (sentence, "bold yellow"), after, "…"))
     out.print(f"\noffsets {hit.start}–{hit.end}; raw copy sha256:{hit.sha256} "
               f"({hit.raw_path}); lexicon {hit.lexicon_version}", markup=False)
+    if hit.ocr:
+        out.print(f"read by OCR: page {hit.page} has no text layer; this is what {hit.ocr} "
+                  "read from its image (check it against the archived copy)", markup=False)
     out.print("\nCitation:\n" + citation, markup=False)
     return 0
 
