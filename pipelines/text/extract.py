@@ -39,7 +39,8 @@ __all__ = ["extract_document", "extract_html", "extract_pdf", "extract_text", "v
 # Bump when a change to extraction (this module, pdf, encoding, metadata, dates, options, or a
 # library upgrade) changes the text or metadata of stored pages: `evidence reprocess` then
 # re-extracts every stored capture from its raw bytes (db/reprocess.py).
-EXTRACTOR_VERSION = "2"  # 2: a declared charset that gives implausible text is overridden
+EXTRACTOR_VERSION = "2"  # 2: a declared charset that gives implausible text is overridden;
+# PDF text read by PDFium instead of pdfminer.six, pages without a text layer by OCR
 MIN_MAIN_TEXT_CHARS = 30  # shorter trafilatura output is menus or a redirect stub
 SIBLING_SHARE = 0.3  # fallback: a sibling block with this share of the best block's text joins it
 _SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "iframe", "svg"}
