@@ -128,11 +128,12 @@ class SourceOutcome:
     items: int = 0  # article pages fetched and stored with text in this run
     skipped_known: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    rechecked: int = 0  # stored pages re-checked and answered "not modified" (seen again)
 
     @property
     def below_minimum(self) -> bool:
         """True when the source produced fewer items than its file promises."""
-        return self.items + self.skipped_known < self.min_items
+        return self.items + self.skipped_known + self.rechecked < self.min_items
 
 
 def source_outcomes(session: Session, run: RunRow) -> list[SourceOutcome]:
@@ -141,9 +142,10 @@ def source_outcomes(session: Session, run: RunRow) -> list[SourceOutcome]:
         Source.slug.in_(run.sources)))}
     outcomes = {slug: SourceOutcome(slug, src.publisher, src.min_items)
                 for slug, src in sources.items()}
-    query = (select(Source.slug, Capture.kind, Capture.error, Capture.version_id)
+    query = (select(Source.slug, Capture.kind, Capture.error, Capture.version_id,
+                    Capture.document_id)
              .join(Source, Capture.source_id == Source.id).where(Capture.run_id == run.id))
-    for slug, kind, error, version_id in session.execute(query):
+    for slug, kind, error, version_id, document_id in session.execute(query):
         outcome = outcomes.get(slug)
         if outcome is None:
             continue
@@ -151,6 +153,8 @@ def source_outcomes(session: Session, run: RunRow) -> list[SourceOutcome]:
             outcome.errors[error.split(":")[0]] += 1
         elif kind == "article" and version_id is not None:
             outcome.items += 1
+        elif kind == "article" and document_id is not None:  # a 304 to a re-check
+            outcome.rechecked += 1
     for slug, outcome in outcomes.items():
         outcome.skipped_known = int(run.stats.get(f"skipped_known/{slug}", 0))
     return sorted(outcomes.values(), key=lambda o: o.slug)
