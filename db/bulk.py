@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
@@ -90,15 +91,15 @@ def append_detections(
     """Append one redetection row per version and its hit rows; return the hits added."""
     now = datetime.now(UTC)
     hits = [row for stored, detection in results for row in _hit_rows(stored, detection)]
-    if hits:
-        log_returned(conn, "hits", conn.execute(
-            insert(Hit).returning(*covered_columns("hits")), hits))
-    log_returned(conn, "redetections", conn.execute(
-        insert(Redetection).returning(*covered_columns("redetections")), [
-            {"version_id": stored.version_id, "run_id": run_id,
-             "lexicon_version": detection.lexicon_version, "extractor": extractor,
-             "score": detection.score, "flagged": detection.flagged,
-             "extraction_changed": False, "hits_before": 0, "hits_after": len(detection.hits),
-             "reviews_carried": 0, "dropped_hits": "[]", "created_at": now}
-            for stored, detection in results]))
+    found: Sequence[Any] = conn.execute(insert(Hit).returning(*covered_columns("hits")),
+                                        hits).all() if hits else []
+    redone = conn.execute(insert(Redetection).returning(*covered_columns("redetections")), [
+        {"version_id": stored.version_id, "run_id": run_id,
+         "lexicon_version": detection.lexicon_version, "extractor": extractor,
+         "score": detection.score, "flagged": detection.flagged, "extraction_changed": False,
+         "hits_before": 0, "hits_after": len(detection.hits), "reviews_carried": 0,
+         "dropped_hits": "[]", "created_at": now}
+        for stored, detection in results
+    ]).all()
+    log_returned(conn, {"hits": found, "redetections": redone})
     return len(hits)

@@ -26,7 +26,19 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Float, Table, event, func, select, text
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Table,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from db.models import Base, LogEntry
@@ -100,17 +112,33 @@ def content_sha256(values: Iterable[Any]) -> str:
 
 
 def row_sha256(name: str, row: Sequence[Any]) -> str:
-    """SHA-256 of a row of table ``name`` (its covered values in COVERED order); a float column
-    is spelled as a float whatever the driver handed back (SQLite's RETURNING gives 0 for 0.0)."""
-    floats = _float_columns(name)
-    return content_sha256(float(v) if i in floats and v is not None else v
-                          for i, v in enumerate(row))
+    """SHA-256 of a row of table ``name`` (its covered values in COVERED order), each value
+    spelled by its column's type as :func:`spell` spells it (so a float column is a float
+    whatever the driver hands back: SQLite's RETURNING gives 0 for a stored 0.0)."""
+    spelled = [NULL if v is None else f(v) for f, v in zip(_spellers(name), row, strict=True)]
+    return hashlib.sha256("\x1f".join(spelled).encode("utf-8")).hexdigest()
+
+
+NULL = "\x00"
 
 
 @cache
-def _float_columns(name: str) -> frozenset[int]:
+def _spellers(name: str) -> tuple[Callable[[Any], str], ...]:
+    """One spelling function per covered column of ``name``, chosen by the column's type."""
     table = _table(name)
-    return frozenset(i for i, c in enumerate(COVERED[name]) if isinstance(table.c[c].type, Float))
+    return tuple(_speller(table.c[c].type) for c in COVERED[name])
+
+
+def _speller(kind: Any) -> Callable[[Any], str]:
+    if isinstance(kind, Float):
+        return lambda value: repr(float(value))
+    if isinstance(kind, Boolean):
+        return lambda value: "1" if value else "0"
+    if isinstance(kind, DateTime):
+        return _spell_time
+    if isinstance(kind, Date | Integer):
+        return repr
+    return str
 
 
 def entry_sha256(prev: str, table: str, row_id: int, kind: str, content: str,
@@ -146,9 +174,11 @@ def _lock(conn: Connection) -> None:
         conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK})"))
 
 
+LAST_ENTRY = select(LogEntry.entry_sha256).order_by(LogEntry.id.desc()).limit(1)
+
+
 def _last_entry(conn: Connection) -> str:
-    found = conn.scalar(select(LogEntry.entry_sha256).order_by(LogEntry.id.desc()).limit(1))
-    return found or GENESIS
+    return conn.scalar(LAST_ENTRY) or GENESIS
 
 
 def append(conn: Connection, rows: Iterable[tuple[str, int, str]], kind: str = "write") -> int:
@@ -180,10 +210,11 @@ def covered_columns(name: str) -> list[Any]:
     return [table.c[c] for c in COVERED[name]]
 
 
-def log_returned(conn: Connection, name: str, rows: Iterable[Sequence[Any]]) -> int:
-    """Log rows of ``name`` just inserted with RETURNING their covered columns (as stored: the
-    database's own values and defaults, no second read)."""
-    return append(conn, [(name, int(row[0]), row_sha256(name, row)) for row in rows])
+def log_returned(conn: Connection, returned: Mapping[str, Iterable[Sequence[Any]]]) -> int:
+    """Log rows just inserted with RETURNING their covered columns ({table: rows}; as stored:
+    the database's own values and defaults, no second read), in one append."""
+    return append(conn, [(name, int(row[0]), row_sha256(name, row))
+                         for name, rows in returned.items() for row in rows])
 
 
 def log_rows(conn: Connection, written: Mapping[str, Collection[int]], kind: str = "write"
