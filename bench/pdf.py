@@ -185,9 +185,11 @@ def report(name: str, data: bytes, result: Comparison) -> None:
     _line("pages with the same text", f"{result.same} of {result.pages[0]}",
           f"(PDFium read {result.pages[1]} pages)")
     if result.same_but_radicals > result.same:
-        _line("... the same but for radicals and spaces", f"{result.same_but_radicals} of "
-              f"{result.pages[0]}", f"({result.radicals:,} characters pdfminer read as CJK "
-              "radicals, e.g. ⼯ for 工, with a space beside many; PDFium reads 工)")
+        why = (f"({result.radicals:,} characters pdfminer read as CJK radicals, e.g. ⼯ for 工, "
+               "with a space beside many; PDFium reads 工)" if result.radicals else
+               "(a wrapped line one joins and the other does not)")
+        _line("... the same but for radicals and whitespace",
+              f"{result.same_but_radicals} of {result.pages[0]}", why)
 
 
 def _line(label: str, value: str, note: str = "") -> None:
