@@ -4,13 +4,13 @@ Each row of a COVERED table gets one ``hash_log`` entry in the transaction that 
 SHA-256 of the row's canonical content (its COVERED columns, spelled the same on SQLite and
 PostgreSQL) and the entry's own SHA-256 over that content, the table, the row id, the time and
 the previous entry's SHA-256, so the entries form one chain. The storage layer writes them: a
-session listener for every ORM write (db.store, reprocessing, reviews, missed evidence) and
-:func:`log_rows` for the bulk inserts of db.bulk. `evidence verify` recomputes the chain and
-every covered row (:func:`check_chain`, :func:`check_rows`): a row edited after it was
-written, a deleted row, a row written around the storage layer and an edited, removed or
-reordered entry are each reported with the table and row. Rows that existed before the log did
-are sealed by `evidence db upgrade` (entries of kind ``seal``): they are covered from the
-upgrade on, not from their capture.
+session listener for every ORM write (db.store, reprocessing, reviews, missed evidence), and
+:func:`log_returned` / :func:`log_rows` for the bulk inserts of db.bulk. `evidence verify`
+recomputes the chain and every covered row (:func:`check_chain`, :func:`check_rows`): a row
+edited after it was written, a deleted row, a row written around the storage layer and an
+edited, removed or reordered entry are each reported with the table and row. Rows that existed
+before the log did are sealed by `evidence db upgrade` (entries of kind ``seal``): they are
+covered from the upgrade on, not from their capture.
 
 Only columns that never change after their row's transaction are covered: a document's
 status, last-seen time and removal time change on every crawl (their history is the covered
@@ -104,11 +104,6 @@ def _spell_time(value: datetime) -> str:
 _SPELLERS: dict[type, Callable[[Any], str]] = {  # the common types, without isinstance chains
     str: str, int: repr, float: repr, date: repr, datetime: _spell_time,
     bool: lambda value: "1" if value else "0", type(None): lambda _: "\x00"}
-
-
-def content_sha256(values: Iterable[Any]) -> str:
-    """SHA-256 of a row's covered values, in COVERED order."""
-    return hashlib.sha256("\x1f".join(map(spell, values)).encode("utf-8")).hexdigest()
 
 
 def row_sha256(name: str, row: Sequence[Any]) -> str:
