@@ -75,6 +75,11 @@ COVERED: dict[str, tuple[str, ...]] = {
         "reviewed_at", "lexicon_version", "score"),
     "document_status_events": (
         "id", "document_id", "capture_id", "status", "previous", "reason", "observed_at"),
+    "screenshots": (
+        "id", "capture_id", "document_id", "version_id", "status", "error", "sha256",
+        "raw_path", "size", "width", "height", "pdf_sha256", "pdf_path", "browser",
+        "rendered_at", "duration_ms", "served", "blocked", "warc_file", "warc_record_id",
+        "warc_offset", "warc_length"),
 }
 GENESIS = "0" * 64  # the "previous entry" of the first entry
 PENDING = "hash_log_pending"  # Session.info key: {table: {row id}} written, not yet logged

@@ -370,3 +370,37 @@ class LogEntry(Base):
     prev_sha256: Mapped[str] = mapped_column(String(64))  # the entry before (GENESIS: none)
     entry_sha256: Mapped[str] = mapped_column(String(64))
     logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Screenshot(Base):
+    """One rendering of a stored capture in headless Chromium from its stored bytes (a full-page
+    PNG and a PDF print, content-addressed beside the raw captures), or why it failed; rows are
+    only appended (revision 0009, evidence/render.py)."""
+
+    __tablename__ = "screenshots"
+    __table_args__ = (Index("ix_screenshots_capture", "capture_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))  # ok | failed
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)  # PNG
+    raw_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    pdf_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    browser: Mapped[str] = mapped_column(String(100))  # e.g. "Chrome/156.0.8078.114 headless"
+    rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    # the URLs answered from stored captures and those refused (JSON lists)
+    served: Mapped[str] = mapped_column(Text, default="[]")
+    blocked: Mapped[str] = mapped_column(Text, default="[]")
+    # the WARC resource record of the PNG (it refers to the capture's response record)
+    warc_file: Mapped[str | None] = mapped_column(Text, nullable=True)
+    warc_record_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    warc_offset: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    warc_length: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -148,6 +148,56 @@ def record_pair(fetch: WarcFetch) -> tuple[bytes, str]:
     return out.getvalue(), str(response_id)
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """A rendering of a stored response (PNG, optional PDF) to append as resource records."""
+
+    page_url: str
+    response_id: str
+    captured_at: datetime
+    rendered_at: datetime
+    png: bytes
+    pdf: bytes | None
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+def _resource(writer: WARCWriter, uri: str, kind: str, body: bytes, date: str,
+              links: Mapping[str, str]) -> Any:
+    headers = {"WARC-Date": date, "WARC-Payload-Digest": payload_digest(body), **links}
+    return writer.create_warc_record(uri, "resource", payload=io.BytesIO(body),
+                                     length=len(body), warc_content_type=kind,
+                                     warc_headers_dict=headers)
+
+
+def rendering_records(item: Rendering) -> tuple[bytes, str]:
+    """Return the gzip bytes of the PNG (and PDF) resource records and a metadata record, all
+    referring to the page's response record; and the PNG record's id."""
+    out = io.BytesIO()
+    writer = _Sha256Writer(out, gzip=True)
+    date = warc_date(item.rendered_at)
+    links = {"WARC-Refers-To": item.response_id, "WARC-Refers-To-Target-URI": item.page_url,
+             "WARC-Refers-To-Date": warc_date(item.captured_at)}
+    png = _resource(writer, f"urn:screenshot:{item.page_url}", "image/png", item.png, date, links)
+    png_id = str(png.rec_headers.get_header("WARC-Record-ID"))
+    records = [png]
+    if item.pdf is not None:
+        records.append(_resource(writer, f"urn:pdf:{item.page_url}", "application/pdf",
+                                 item.pdf, date, {**links, "WARC-Concurrent-To": png_id}))
+    if item.fields:
+        records.append(writer.create_warc_record(
+            f"urn:screenshot:{item.page_url}", "metadata",
+            payload=io.BytesIO(_warc_fields(item.fields)),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": png_id, **links}))
+    for record in records:
+        writer.write_record(record)
+    return out.getvalue(), png_id
+
+
+def _warc_fields(fields: Mapping[str, str]) -> bytes:
+    return "".join(f"{k}: {' '.join(v.split())}\r\n" for k, v in fields.items()).encode()
+
+
 def warcinfo_fields(run_id: int, slug: str, publisher: str) -> dict[str, str]:
     """Return the warcinfo fields of one (run, source) WARC file."""
     from importlib.metadata import PackageNotFoundError, version
@@ -224,6 +274,18 @@ class WarcSink:
             logger.error("WARC write failed for %s: %s", fetch.url, exc)
             return None
         assert self.relpath is not None and handle is not None
+        return WarcRef(self.relpath, record_id, offset, len(data))
+
+    def write_rendering(self, item: Rendering) -> WarcRef | None:
+        """Append a rendering's records; on a write error log it and return None."""
+        try:
+            self._open()
+            data, record_id = rendering_records(item)
+            offset = self._append(data)
+        except OSError as exc:
+            logger.error("WARC write failed for the rendering of %s: %s", item.page_url, exc)
+            return None
+        assert self.relpath is not None
         return WarcRef(self.relpath, record_id, offset, len(data))
 
     def sync(self) -> None:

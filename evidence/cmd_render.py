@@ -1,0 +1,52 @@
+"""The render command: screenshots of stored captures in headless Chromium."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from evidence.argtypes import row_id
+from evidence.errors import UserError
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add render."""
+    p = sub.add_parser("render", parents=[common],
+                       help="screenshots (PNG, PDF) of stored pages rendered from their stored "
+                            "bytes in headless Chromium, with no network")
+    p.add_argument("--pending", action="store_true",
+                   help="pages with hits that have no screenshot yet (the default without "
+                        "--source or --doc)")
+    p.add_argument("--source", help="only this source's pages (without --pending: all of them)")
+    p.add_argument("--doc", type=row_id, help="only this document (without --pending: every "
+                                              "version of it, hits or not)")
+    p.add_argument("--workers", type=int, default=2, help="browsers at a time (default 2)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds a page may take before it is recorded as failed (default 30)")
+    p.set_defaults(func=render)
+
+
+def render(args: argparse.Namespace) -> int:
+    """Render the selected captures; exit 1 when any failed (each is recorded with its reason)."""
+    from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+    from db.screenshots import jobs
+    from evidence.chromium import chromium_path
+    from evidence.render import render_jobs
+
+    if args.workers < 1 or args.timeout <= 0:
+        raise UserError("--workers and --timeout must be positive")
+    if chromium_path() is None:
+        raise UserError("chromium is not installed (apt-get install chromium)")
+    engine = open_database(args.db, create=False)
+    pending = args.pending or (args.source is None and args.doc is None)
+    with session_scope(engine) as session:
+        todo = jobs(session, args.source, args.doc, pending=pending)
+    summary = render_jobs(engine, data_dir_for(resolve_db_url(args.db)), todo,
+                          workers=args.workers, timeout=args.timeout,
+                          progress=lambda o: print(f"{'ok' if o.error is None else 'FAILED'}"
+                                                   f"  {o.duration_ms / 1000:.1f}s  {o.job.url}"
+                                                   f"{'  ' + o.error if o.error else ''}"))
+    engine.dispose()
+    print(f"{summary.rendered} rendered, {len(summary.failed)} failed, "
+          f"{summary.seconds:.1f}s")
+    return 1 if summary.failed else 0

@@ -1,0 +1,78 @@
+"""Render stored captures in headless Chromium after the crawl: a bounded pool, a time limit per
+page, every failure recorded with its reason; the files, WARC records and rows go in from the
+calling thread only (db/screenshots.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from db.engine import session_scope
+from db.rawstore import RawStore
+from db.screenshots import Outcome, RenderJob, StoredAnswers, record, render_sink, utcnow
+from db.warc import WarcSink
+from evidence import chromium
+
+
+@dataclass
+class RenderSummary:
+    """What one render invocation did."""
+
+    rendered: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    seconds: float = 0.0
+
+
+def render_one(engine: Engine, store: RawStore, job: RenderJob, timeout: float,
+               binary: Path | None = None) -> Outcome:
+    """Render one job from its stored bytes; a failure is an Outcome with its reason."""
+    started, clock = utcnow(), time.monotonic()
+    try:
+        shot = chromium.render(job.url, StoredAnswers(engine, store, job), timeout=timeout,
+                               binary=binary)
+    except (chromium.RenderError, OSError) as exc:
+        return Outcome(job, "chromium", started, _ms(clock), error=str(exc) or type(exc).__name__)
+    return Outcome(job, f"{shot.browser} headless", started, _ms(clock), png=shot.png,
+                   pdf=shot.pdf, width=shot.width, height=shot.height,
+                   served=tuple(shot.served), blocked=tuple(shot.blocked))
+
+
+def _ms(clock: float) -> int:
+    return int((time.monotonic() - clock) * 1000)
+
+
+def render_jobs(engine: Engine, data_dir: Path, jobs: list[RenderJob], workers: int = 2,
+                timeout: float = 30.0, binary: Path | None = None,
+                progress: Callable[[Outcome], None] | None = None) -> RenderSummary:
+    """Render ``jobs`` with ``workers`` browsers at a time; store each as it finishes."""
+    summary, clock = RenderSummary(), time.monotonic()
+    store, sink = RawStore(data_dir), render_sink(data_dir, utcnow())
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            running: set[Future[Outcome]] = {
+                pool.submit(render_one, engine, store, job, timeout, binary) for job in jobs}
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    _keep(engine, store, sink, future.result(), summary, progress)
+    finally:
+        sink.close()
+    summary.seconds = time.monotonic() - clock
+    return summary
+
+
+def _keep(engine: Engine, store: RawStore, sink: WarcSink, outcome: Outcome,
+          summary: RenderSummary, progress: Callable[[Outcome], None] | None) -> None:
+    with session_scope(engine) as session:
+        record(session, store, sink, outcome)
+    if outcome.error is None:
+        summary.rendered += 1
+    else:
+        summary.failed.append((outcome.job.url, outcome.error))
+    if progress is not None:
+        progress(outcome)
