@@ -9,8 +9,9 @@ A dataset is a folder of pages, each two files (layout in bench/README.md): ``NA
 raw bytes as served, and ``NAME.json`` with what a reader sees on the page — ``text`` (main
 text), ``title``, ``date`` (YYYY-MM-DD), ``author`` — and optionally ``url``, ``content_type``
 (the HTTP header, charset included) and ``language`` ("zh" or "en"; else guessed from the
-expected text). A field that is absent or null is not scored. Every extractor gets the same
-raw bytes and decodes them itself. Not part of the test suite's timings.
+expected text). A field that is absent or null is not scored; an empty string says the page
+shows none (an editor but no author, say), right when the extractor finds none. Every extractor
+gets the same raw bytes and decodes them itself. Not part of the test suite's timings.
 """
 
 from __future__ import annotations
@@ -134,8 +135,8 @@ def score(tally: Tally, page: Page, found: Found) -> None:
             tally.misdecoded.append(page.name)
     checks = (("title", same_title), ("date", same_date), ("author", same_author))
     for key, same in checks:
-        if want.get(key):
-            ok = same(want[key], getattr(found, key))
+        if want.get(key) is not None:  # "" says the page shows none: right when none is found
+            ok = same(want[key], getattr(found, key)) if want[key] else not getattr(found, key)
             getattr(tally, key).append(ok)
             row[key] = [ok, str(getattr(found, key))]
     if found.error:
