@@ -33,6 +33,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from db.archived import copy_facts
 from db.engine import (
     data_dir_for,
     is_read_only,
@@ -255,6 +256,16 @@ def archived_copy(request: Request) -> Response:
     return Response(desk.raw.read(copy.sha256), media_type=media, headers=headers)
 
 
+def archived_page(request: Request) -> Response:
+    """The archived copy in a sandboxed frame under a fixed banner saying what it is."""
+    desk: Desk = request.app.state.desk
+    with desk.read() as session:
+        facts = copy_facts(session, _path_id(request, "version_id"))
+    if facts is None or not desk.raw.path(facts.sha256).is_file():
+        raise HTTPException(404, "no stored copy of this version")
+    return desk.render(request, "archived.html", facts=facts, screenshot_url=None)
+
+
 async def _trusted_form(request: Request) -> FormData:
     """The posted form, when it comes from this desk's own pages (origin and form token)."""
     desk: Desk = request.app.state.desk
@@ -410,6 +421,7 @@ def create_app(db: str | None, reviewer: str, hosts: Sequence[str] | None = None
         Route("/", search_page),
         Route("/doc/{document_id:int}", document_page),
         Route("/archive/{version_id:int}", archived_copy),
+        Route("/copy/{version_id:int}", archived_page),
         form_route("/review", review),
         form_route("/missed", missed),
         Route("/export.{fmt:str}", export),

@@ -7,6 +7,7 @@ Screenshots go to tests/web/screenshots/ (git-ignored) so a person can look at w
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -174,11 +175,44 @@ def test_hostile_page_is_inert(desk: Served, browser: WebDriver, beacon: Beacon)
     shot(browser, "09-hostile-document")
 
     archive = browser.find_element(By.CSS_SELECTOR, "a.archive").get_attribute("href")
-    browser.get(archive)
-    assert browser.title == HOSTILE_TITLE  # the page's own <title>, its script did not run
-    assert browser.find_element(By.TAG_NAME, "h1").text == HOSTILE_TITLE
+    browser.get(archive)  # the banner page; the stored bytes are in its sandboxed frame
+    browser.switch_to.frame(browser.find_element(By.ID, "archive-frame"))
+    try:  # the page's own <title>, its script did not run
+        assert browser.execute_script("return document.title") == HOSTILE_TITLE
+        assert browser.find_element(By.TAG_NAME, "h1").text == HOSTILE_TITLE
+    finally:
+        browser.switch_to.default_content()
     shot(browser, "10-hostile-archived-copy")
     assert beacon.hits == []
+
+
+def test_archived_copy_banner(desk: Served, browser: WebDriver, tmp_path: Path) -> None:
+    """The banner is shown above the archived copy, outside its sandboxed frame."""
+    search_for(browser, desk.url, "南疆")
+    browser.find_element(By.CSS_SELECTOR, ".result h2 a").click()
+    WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.ID, "doc-title")))
+    browser.get(browser.find_element(By.CSS_SELECTOR, "a.archive").get_attribute("href"))
+    banner = browser.find_element(By.ID, "archive-banner")
+    frame = browser.find_element(By.ID, "archive-frame")
+    url = browser.find_element(By.ID, "banner-url").text
+    assert banner.is_displayed() and frame.is_displayed()
+    assert banner.text.startswith("Archived copy — captured 20") and f"from {url}," in banner.text
+    assert re.search(r"SHA-256 [0-9a-f]{64},", banner.text)
+    assert "timestamped" in browser.find_element(By.ID, "banner-timestamp").text
+    assert banner.rect["y"] == 0 and banner.rect["height"] > 0
+    assert frame.rect["y"] >= banner.rect["y"] + banner.rect["height"]  # below, not over it
+    browser.execute_script("window.scrollTo(0, 10000)")
+    assert banner.rect["y"] == 0  # fixed: the page scrolls inside the frame
+    artifact = tmp_path / "archived-copy-banner.png"
+    browser.save_screenshot(str(artifact))
+    shot(browser, "15-archived-copy-banner")
+    assert artifact.stat().st_size > 0
+    browser.switch_to.frame(frame)
+    try:
+        assert not browser.find_elements(By.ID, "archive-banner")  # not inside the copy
+        assert browser.find_element(By.TAG_NAME, "body").text  # the copy is shown
+    finally:
+        browser.switch_to.default_content()
 
 
 def test_sql_metacharacters(desk: Served, browser: WebDriver) -> None:
