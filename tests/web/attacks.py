@@ -37,7 +37,8 @@ def id_answers(base: str, document_id: int) -> dict[str, int]:
     with httpx.Client(base_url=base, timeout=30) as client:
         token = form_token(client.get(f"/doc/{document_id}").text)
         for bad in HUGE_IDS + ODD_IDS:
-            for path in (f"/doc/{bad}", f"/archive/{bad}", f"/doc/{document_id}?version={bad}"):
+            for path in (f"/doc/{bad}", f"/archive/{bad}", f"/copy/{bad}",
+                         f"/doc/{document_id}?version={bad}"):
                 answers[path] = _status(client.get(path))
             for route, field in (("/review", "hit_id"), ("/missed", "document_id")):
                 form = {field: bad, "status": "confirmed" if route == "/review" else "missed",
@@ -58,7 +59,7 @@ def expected_id_answers(document_id: int) -> dict[str, int]:
     400 for a form."""
     expected: dict[str, int] = {}
     for bad in HUGE_IDS + ODD_IDS:
-        expected |= {f"/doc/{bad}": 404, f"/archive/{bad}": 404,
+        expected |= {f"/doc/{bad}": 404, f"/archive/{bad}": 404, f"/copy/{bad}": 404,
                      f"/doc/{document_id}?version={bad}": 200,
                      f"POST /review hit_id={bad}": 400,
                      f"POST /missed document_id={bad}": 400}
