@@ -10,7 +10,8 @@ never rewritten: when a newer extractor reads its raw bytes differently, reproce
 *extractions* row (db/reprocess.py) and the hits found in it point to that row. Analysts'
 decisions are appended to *reviews* (on hits) and *document_reviews* (missed evidence: documents
 the detector did not flag). Every row a citation relies on is chained into *hash_log*
-(db/ledger.py), so that a later edit or deletion shows.
+(db/ledger.py), so that a later edit or deletion shows. Each run's files are listed in a
+*run manifest* with the RFC 3161 timestamp of its digest (db/manifests.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -404,3 +406,21 @@ class Screenshot(Base):
     warc_record_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     warc_offset: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     warc_length: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class RunManifest(Base):
+    """A crawl run's manifest (the SHA-256, size and path of every file it stored) and the RFC
+    3161 timestamp token of its digest, or why it has none yet (revision 0010, db/manifests.py)."""
+
+    __tablename__ = "run_manifests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[str] = mapped_column(Text)  # the manifest's text (db/manifests.py)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the text: what the token covers
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    token: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # TimeStampResp DER
+    tsa_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    stamped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    stamp_error: Mapped[str | None] = mapped_column(Text, nullable=True)  # why not (yet)

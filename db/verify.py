@@ -16,7 +16,10 @@ WARC records.
   status events) still has the content its entry recorded: an edit, a deletion, a row written
   around the storage layer and an edited or removed entry are each named with table and row;
 - every capture's WARC record is where the row says, has its record id and URL, and its payload
-  digest and bytes match the capture's SHA-256; every WARC file reads to its end.
+  digest and bytes match the capture's SHA-256; every WARC file reads to its end;
+- every run manifest still hashes to its digest and names its files as they are, and its RFC 3161
+  token covers that digest and verifies against the configured TSA certificates
+  (db/verify_stamps.py; a manifest not timestamped is a warning).
 A WARC file that ends in an incomplete record (a crawl killed or a disk filled while writing) is
 a *warning* when no capture refers to that record, and a problem when one does.
 """
@@ -37,6 +40,7 @@ from db import ledger
 from db.models import Capture, Document, Extraction, Hit, Version, running_extractor_version
 from db.rawstore import RawStore, sha256_hex
 from db.reprocess import ExtractSettings, reading, reextract
+from db.verify_stamps import verify_manifests
 from db.warc import WARC_DIR, RecordFacts, WarcScan, digest_hex, scan_file
 from pipelines.text.types import OcrRecord
 
@@ -49,7 +53,7 @@ READING = ("text", "title", "published_at", "publisher", "origin", "editor", "au
 class Finding:
     """One mismatch (or warning), naming the file, hit or capture concerned."""
 
-    check: str  # raw | text | hit | log | warc
+    check: str  # raw | text | hit | log | warc | manifest | timestamp
     subject: str
     detail: str
 
@@ -305,11 +309,21 @@ def verify_warcs(session: Session, data_dir: Path, report: VerifyReport) -> None
         _verify_warc_file(path, captures.get(name, []), scan_file(path), report)
 
 
+def verify_stamps(session: Session, data_dir: Path, tsa_ca: bytes | None,
+                  report: VerifyReport) -> None:
+    """Check every run manifest against its files and its timestamp token."""
+    def note(check: str, subject: str, detail: str, problem: bool) -> None:
+        (report.problems if problem else report.warnings).append(Finding(check, subject, detail))
+
+    report.checked.update(verify_manifests(session, data_dir, tsa_ca, note))
+
+
 def verify_store(session: Session, data_dir: Path, settings: ExtractSettings = no_settings,
-                 expect_head: str | None = None) -> VerifyReport:
+                 expect_head: str | None = None, tsa_ca: bytes | None = None) -> VerifyReport:
     """Run every check and return what was checked and what failed; ``settings``: each source's
     encoding override and selectors, as the crawl extracted with them; ``expect_head``: a hash
-    log head noted earlier, which the log must still hold."""
+    log head noted earlier, which the log must still hold; ``tsa_ca``: the PEM certificates
+    timestamp tokens must verify against."""
     report = VerifyReport()
     verify_raw(session, data_dir, report)
     verify_texts(session, RawStore(data_dir), settings, report)
@@ -317,4 +331,5 @@ def verify_store(session: Session, data_dir: Path, settings: ExtractSettings = n
     verify_extractions(session, report)
     verify_log(session, report, expect_head)
     verify_warcs(session, data_dir, report)
+    verify_stamps(session, data_dir, tsa_ca, report)
     return report
