@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "evidence.commands",
     "evidence.cmd_ops",
     "evidence.cmd_evidence",
+    "evidence.cmd_timestamp",
     "evidence.cmd_wacz",
     "evidence.cmd_render",
     "evidence.cmd_desk",

@@ -43,8 +43,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=pack)
 
     p = sub.add_parser("verify", parents=[common],
-                       help="re-check raw files, texts, hits, the hash log of every stored row "
-                            "and WARC records; non-zero on damage")
+                       help="re-check raw files, texts, hits, the hash log of every stored row, "
+                            "WARC records and timestamped run manifests; non-zero on damage")
     p.add_argument("--expect-head", metavar="SHA256",
                    help="a hash log head printed by an earlier verify: fail unless the log "
                         "still holds that entry (it was not cut back)")
@@ -163,15 +163,31 @@ def pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tsa_ca() -> bytes | None:
+    """The configured TSA certificates (PEM), or None; a file that cannot be used is an error."""
+    from db.tokens import load_certificates
+    from evidence.timestamp import configured_ca
+
+    try:
+        pem = configured_ca()
+        if pem is not None:
+            load_certificates(pem)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"tsa_ca (EVIDENCE_TSA_CA): cannot read the TSA certificates: {exc}") \
+            from None
+    return pem
+
+
 def verify(args: argparse.Namespace) -> int:
     """Re-check the whole store (read-only); print every mismatch and exit 1 if there is any."""
     from db.verify import verify_store
     from evidence.cmd_desk import _extract_settings
 
+    tsa_ca = _tsa_ca()
     engine = open_database(args.db, create=False, read_only=True)
     with session_scope(engine) as session:
         report = verify_store(session, _data_dir(args), _extract_settings(engine),
-                              expect_head=args.expect_head)
+                              expect_head=args.expect_head, tsa_ca=tsa_ca)
     engine.dispose()
     for finding in report.warnings:
         print(f"warning: {finding}")

@@ -135,6 +135,7 @@ def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int,
         print(f"note: run(s) {', '.join(map(str, outcome.killed_runs))} had been killed; "
               "this run picks up what they did not store")
     _print_summary(args.db, outcome.run_id, outcome.log_file, top=top)
+    print(f"Timestamp: {outcome.timestamp}")
     md, _ = write_run_report(args.db, outcome.run_id)
     print(f"Report: {md} (and .html)")
     if outcome.status != "finished":

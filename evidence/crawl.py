@@ -30,6 +30,7 @@ class CrawlOutcome:
     stats: dict[str, Any]
     log_file: Path
     killed_runs: list[int]
+    timestamp: str = ""  # the run manifest's timestamp: stamped when, or not and why
 
 
 def _settings(db_url: str, run_id: int, log_file: Path, incremental: bool,
@@ -85,8 +86,20 @@ def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
         status, stats = _crawl(slugs, settings, show)
         with session_scope(engine) as session:
             finish_run(session, run_id, status, stats)
+        stamped = _seal(engine, data_dir, run_id)
     engine.dispose()
-    return CrawlOutcome(run_id, status, stats, log_file, killed)
+    return CrawlOutcome(run_id, status, stats, log_file, killed, stamped)
+
+
+def _seal(engine: Any, data_dir: Path, run_id: int) -> str:
+    """Store the run's manifest and timestamp it; a failure never fails the run."""
+    from evidence.timestamp import seal_run
+
+    try:
+        return seal_run(engine, data_dir, run_id).line()
+    except Exception as exc:  # noqa: BLE001 - the crawl is stored: report, do not fail
+        logger.exception("run %s: no manifest stored", run_id)
+        return f"run {run_id}: not timestamped: no manifest stored ({exc})"
 
 
 def _open_run(engine: Any, slugs: list[str], queue: SharedQueue | None,

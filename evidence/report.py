@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from db.duplicates import HostDuplicate, duplicate_hosts
+from db.manifests import manifest_for_run
 from db.measure import ReviewMeasures, review_measures
 from db.runs import (
     RunRow,
@@ -27,6 +28,7 @@ from db.runs import (
 from evidence.measures import headline, ratio, summary_line, versions_line
 from evidence.run_notes import duplicate_warning
 from evidence.slots import format_slots
+from evidence.timestamp import describe
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Report:
     removed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     measures: ReviewMeasures = field(default_factory=ReviewMeasures)  # all reviews to date
     duplicates: list[HostDuplicate] = field(default_factory=list)  # same bodies, second host
+    timestamp: str = "not timestamped"  # the run manifest's RFC 3161 timestamp, or why none
 
     @property
     def below_minimum(self) -> list[SourceOutcome]:
@@ -98,7 +101,8 @@ def build_report(session: Session, run: RunRow) -> Report:
     removed = [(doc.url, capture.gone or capture.error or "") for doc, capture in
                removed_documents(session, run.id)]
     return Report(run, source_outcomes(session, run), hits, changed, removed,
-                  review_measures(session), duplicate_hosts(session, run.id))
+                  review_measures(session), duplicate_hosts(session, run.id),
+                  describe(manifest_for_run(session, run.id)))
 
 
 def _grouped(hits: list[ReportHit], key: str) -> dict[str, list[ReportHit]]:
@@ -139,7 +143,7 @@ def to_markdown(report: Report) -> str:
     out = [f"# Crawl report — run {run.id}", "",
            f"Started {run.started_at:%Y-%m-%d %H:%M} UTC, status **{run.status}**, sources: "
            f"{', '.join(run.sources)}.", ""]
-    out += _health_lines(report) + [""]
+    out += _health_lines(report) + [f"Timestamp: {report.timestamp}.", ""]
     out += [f"## New hits ({len(report.hits)})", ""]
     for key in ("company", "category", "source"):
         out += [f"### By {key}", ""]
@@ -207,6 +211,7 @@ def to_html(report: Report) -> str:
         f"<h1>Crawl report — run {run.id}</h1>"
         f"<p>Started {run.started_at:%Y-%m-%d %H:%M} UTC, status <b>{html.escape(run.status)}"
         f"</b>, sources: {html.escape(', '.join(run.sources))}.</p>{warnings}"
+        f"<p>Timestamp: {html.escape(report.timestamp)}.</p>"
         f"<h2>New hits ({len(report.hits)})</h2>{_hits_html(report)}"
         "<h2>Pages with hits that changed</h2>"
         + _li([f"{html.escape(t)} — {html.escape(u)}" for u, t in report.changed])

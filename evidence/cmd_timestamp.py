@@ -1,0 +1,36 @@
+"""The timestamp command: RFC 3161 timestamps of the run manifests that lack one."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from evidence.errors import UserError
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add timestamp."""
+    p = sub.add_parser("timestamp", parents=[common],
+                       help="obtain RFC 3161 timestamps for run manifests that lack one")
+    p.add_argument("--pending", action="store_true", required=True,
+                   help="stamp every manifest not yet timestamped (with the configured TSA)")
+    p.set_defaults(func=timestamp)
+
+
+def timestamp(args: argparse.Namespace) -> int:
+    """Stamp the pending manifests; one line each; exit 1 when any failed."""
+    from db.engine import open_database
+    from evidence.timestamp import NOT_CONFIGURED, configured_tsa, stamp_pending
+
+    tsa = configured_tsa()
+    if tsa is None:
+        raise UserError(f"{NOT_CONFIGURED}: set tsa_url in evidence.toml or $EVIDENCE_TSA_URL")
+    engine = open_database(args.db, create=False)
+    outcomes = stamp_pending(engine, tsa)
+    engine.dispose()
+    for outcome in outcomes:
+        print(outcome.line())
+    failed = sum(bool(o.error) for o in outcomes)
+    print(f"{len(outcomes) - failed} manifests timestamped, {failed} failed"
+          if outcomes else "every manifest is timestamped: nothing pending")
+    return 1 if failed else 0
