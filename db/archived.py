@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import inspect, select
+from sqlalchemy import column, inspect, select, table
 from sqlalchemy.orm import Session
 
 from db.history import utc_iso
@@ -41,6 +41,16 @@ def _screenshot(session: Session, version_id: int) -> str | None:
     return found.sha256 if found is not None else None
 
 
+def _timestamped(session: Session, run_id: int | None) -> bool:
+    """Whether the capture's run has a manifest with an RFC 3161 token (db/manifests.py)."""
+    if run_id is None or not _has_table(session, "run_manifests"):
+        return False
+    manifests = table("run_manifests", column("run_id"), column("token"))
+    query = select(manifests.c.run_id).where(manifests.c.run_id == run_id,
+                                             manifests.c.token.is_not(None))
+    return session.execute(query.limit(1)).first() is not None
+
+
 def copy_facts(session: Session, version_id: int) -> CopyFacts | None:
     """The banner facts of a version's archived copy, or None without a stored copy."""
     row = session.execute(
@@ -52,4 +62,5 @@ def copy_facts(session: Session, version_id: int) -> CopyFacts | None:
         return None
     return CopyFacts(version_id=version_id, document_id=row.document_id, url=row.final_url,
                      captured_at=utc_iso(row.fetched_at) or "", sha256=row.sha256,
-                     run_id=row.run_id, screenshot_sha256=_screenshot(session, version_id))
+                     run_id=row.run_id, screenshot_sha256=_screenshot(session, version_id),
+                     timestamped=_timestamped(session, row.run_id))

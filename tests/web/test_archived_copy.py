@@ -15,6 +15,8 @@ with warnings.catch_warnings():  # Starlette suggests httpx2; httpx is what we p
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from sqlalchemy import text
+
 from db.engine import open_database, session_scope
 from db.models import Version
 from tests.wacz_store import PAGES, build
@@ -80,3 +82,27 @@ def _document(client: TestClient, version: int) -> int:
     found = re.search(r'href="/doc/(\d+)\?version=', answer.text)
     assert found
     return int(found.group(1))
+
+
+def stamp_run(db: Path) -> None:
+    """Give the pages' crawl run a manifest with a token (the table made if this schema has
+    none), as `evidence timestamp` records one."""
+    engine = open_database(str(db), create=False)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "CREATE TABLE IF NOT EXISTS run_manifests (id INTEGER PRIMARY KEY, run_id INTEGER, "
+            "created_at TIMESTAMP, body TEXT, sha256 VARCHAR(64), entries INTEGER, token BLOB)"))
+        conn.execute(text(
+            "INSERT INTO run_manifests (run_id, created_at, body, sha256, entries, token) "
+            "SELECT id, '2024-03-01 09:00:00', '', :digest, 0, :token FROM crawl_runs"),
+            {"digest": "0" * 64, "token": b"\x30\x03\x02\x01\x00"})
+    engine.dispose()
+
+
+def test_banner_says_timestamped(tmp_path: Path) -> None:
+    db = build(tmp_path)
+    stamp_run(db)
+    client = TestClient(create_app(str(db), "Analyst B"), base_url=BASE)
+    answer = client.get("/copy/1")
+    assert answer.status_code == 200
+    assert banner(answer.text).endswith("no screenshot, timestamped · document · stored bytes only")
