@@ -10,6 +10,7 @@ from db.clusters import Copy, copies_of
 from db.history import Removal, current_removal
 from db.models import Capture
 from db.queries import HitView
+from db.screenshots import ShotFacts, shot_facts
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class CitationFacts:
     removal: Removal | None
     removal_capture: Archived | None
     copies: list[Copy] = field(default_factory=list)
+    screenshot: ShotFacts | None = None  # the newest rendering of the hit's version
 
     @property
     def earliest(self) -> Copy | None:
@@ -73,5 +75,5 @@ def citation_facts(session: Session, hit: HitView) -> CitationFacts:
     return CitationFacts(
         hit=hit, archived=archived(session, hit.capture_id), removal=removal,
         removal_capture=archived(session, removal.capture_id) if removal else None,
-        copies=copies_of(session, hit.version_id),
+        copies=copies_of(session, hit.version_id), screenshot=shot_facts(session, hit.version_id),
     )

@@ -122,7 +122,7 @@ def render_sink(data_dir: Path, started: datetime) -> WarcSink:
 
 def _archive(sink: WarcSink, outcome: Outcome) -> WarcRef | None:
     job = outcome.job
-    if outcome.png is None or not job.warc_record_id:
+    if outcome.png is None:
         return None
     fields = {"software": outcome.browser, "rendered-from": f"sha256:{job.sha256}",
               "served": " ".join(outcome.served), "blocked": " ".join(outcome.blocked)}
@@ -151,6 +151,37 @@ def record(session: Session, store: RawStore, sink: WarcSink, outcome: Outcome) 
             row.warc_offset, row.warc_length = ref.offset, ref.length
     session.add(row)
     return row
+
+
+@dataclass(frozen=True)
+class ShotFacts:
+    """A screenshot as a citation or pack names it."""
+
+    sha256: str
+    raw_path: str
+    pdf_sha256: str | None
+    pdf_path: str | None
+    browser: str
+    rendered_at: datetime
+    warc_file: str | None
+    warc_record_id: str | None
+    warc_offset: int | None
+    warc_length: int | None
+
+    @property
+    def file(self) -> str:
+        """Its name in an evidence pack."""
+        return f"screenshots/{self.sha256}.png"
+
+
+def shot_facts(session: Session, version_id: int) -> ShotFacts | None:
+    """The newest successful screenshot of a version, or None."""
+    shot = latest_for_versions(session, [version_id]).get(version_id)
+    if shot is None or shot.sha256 is None or shot.raw_path is None:
+        return None
+    return ShotFacts(shot.sha256, shot.raw_path, shot.pdf_sha256, shot.pdf_path, shot.browser,
+                     shot.rendered_at, shot.warc_file, shot.warc_record_id, shot.warc_offset,
+                     shot.warc_length)
 
 
 def latest_for_document(session: Session, document_id: int) -> Screenshot | None:

@@ -153,7 +153,7 @@ class Rendering:
     """A rendering of a stored response (PNG, optional PDF) to append as resource records."""
 
     page_url: str
-    response_id: str
+    response_id: str | None  # the page's response record (None: the capture has no WARC)
     captured_at: datetime
     rendered_at: datetime
     png: bytes
@@ -175,8 +175,10 @@ def rendering_records(item: Rendering) -> tuple[bytes, str]:
     out = io.BytesIO()
     writer = _Sha256Writer(out, gzip=True)
     date = warc_date(item.rendered_at)
-    links = {"WARC-Refers-To": item.response_id, "WARC-Refers-To-Target-URI": item.page_url,
+    links = {"WARC-Refers-To-Target-URI": item.page_url,
              "WARC-Refers-To-Date": warc_date(item.captured_at)}
+    if item.response_id:
+        links["WARC-Refers-To"] = item.response_id
     png = _resource(writer, f"urn:screenshot:{item.page_url}", "image/png", item.png, date, links)
     png_id = str(png.rec_headers.get_header("WARC-Record-ID"))
     records = [png]

@@ -227,7 +227,9 @@ def _render_page(pipe: _Pipe, url: str, answer: Answer, settle: float, pdf: bool
     page.call("Page.enable")
     navigated = page.call("Page.navigate", {"url": url})
     if navigated.get("errorText"):
-        raise RenderError(f"navigation failed: {navigated['errorText']}")
+        hint = " (not a page the browser shows: a download)" \
+            if navigated["errorText"] == "net::ERR_ABORTED" else ""
+        raise RenderError(f"navigation failed: {navigated['errorText']}{hint}")
     if not pipe.wait_for("Page.loadEventFired", pipe.deadline):
         raise RenderError("timeout")
     pipe.wait_for("Never.arrives", time.monotonic() + settle)  # let scripts and layout settle

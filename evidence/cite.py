@@ -39,10 +39,21 @@ def footnote(hit: HitView, facts: CitationFacts | None = None) -> str:
     archived = f"archived copy sha256:{hit.sha256}"
     if facts and facts.archived and facts.archived.warc_record_id:
         archived += f", WARC-Record-ID {facts.archived.warc_record_id}"
+    if facts and facts.screenshot:
+        archived += f"; {screenshot_note(facts)}"
     text = f"{', '.join(parts)} (accessed {accessed} UTC; {archived}). Quote: “{hit.sentence}”"
     notes = notes_for(facts) if facts else []
     review = review_line(hit.review_status, hit.reviewer, hit.reviewed_at)
     return " ".join([text, *notes, *([review] if review else [])])
+
+
+def screenshot_note(facts: CitationFacts) -> str:
+    """The screenshot a citation points to: its SHA-256, file and browser, or ''."""
+    shot = facts.screenshot
+    if shot is None:
+        return ""
+    return (f"screenshot sha256:{shot.sha256} ({shot.file}, rendered from the archived copy "
+            f"{shot.rendered_at:%Y-%m-%d} UTC by {shot.browser})")
 
 
 def full_citation(session: Session, hit: HitView) -> str:
@@ -88,6 +99,8 @@ def _note(facts: CitationFacts) -> str:
     parts = [f"Quote: “{hit.sentence}”", f"archived copy sha256:{hit.sha256}"]
     if facts.archived and facts.archived.warc_record_id:
         parts.append(f"WARC-Record-ID {facts.archived.warc_record_id}")
+    if facts.screenshot:
+        parts.append(screenshot_note(facts))
     return "; ".join(parts) + ". " + " ".join(notes_for(facts))
 
 

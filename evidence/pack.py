@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.citations import Archived, CitationFacts
+from db.rawstore import RawStore
+from db.screenshots import ShotFacts
 from db.warc import read_span
 from evidence.cite import bibtex, csl_json, footnote
 from evidence.csvsafe import write_lists
@@ -56,7 +58,13 @@ This pack was written by evidence-pipeline. Checking it needs no software of our
    a removal note when the page was later found gone (its 404 or "not found" page is also in
    the WARC file).
 
-5. A hit's quoted sentence is a span of the text we extracted from the raw page; the extraction
+5. screenshots/ holds, for pages that were rendered, a full-page PNG (and a PDF print) of the
+   page as headless Chromium showed it from the stored bytes above, with no network: each file
+   is named by its own SHA-256 (`sha256sum screenshots/*`), screenshots.csv says which page,
+   browser and time, and warc/evidence.warc.gz holds them as resource records whose
+   WARC-Refers-To is the page's response record.
+
+6. A hit's quoted sentence is a span of the text we extracted from the raw page; the extraction
    is ours and may differ from what a browser shows. The raw bytes and WARC records are the
    evidence; the text and hits are our reading of them.
 """
@@ -100,12 +108,47 @@ def _warc(data_dir: Path, captures: list[Archived]) -> bytes:
     return b"".join(parts)
 
 
+def _shots(facts: Iterable[CitationFacts]) -> list[tuple[int, ShotFacts]]:
+    """The distinct screenshots of the hits' versions, with the version id."""
+    seen: dict[str, tuple[int, ShotFacts]] = {}
+    for item in facts:
+        if item.screenshot is not None:
+            seen.setdefault(item.screenshot.sha256, (item.hit.version_id, item.screenshot))
+    return sorted(seen.values(), key=lambda pair: pair[1].sha256)
+
+
+def _shot_files(raw: RawStore, shots: list[tuple[int, ShotFacts]]) -> dict[str, bytes]:
+    """screenshots/<sha256>.png (and .pdf) and screenshots.csv."""
+    files, out = {}, io.StringIO()
+    write_lists(out, ["version_id", "png", "png_sha256", "pdf", "pdf_sha256", "browser",
+                      "rendered_at_utc", "warc_record_id"],
+                ([vid, shot.file, shot.sha256, _pdf_name(shot), shot.pdf_sha256 or "",
+                  shot.browser, f"{shot.rendered_at:%Y-%m-%dT%H:%M:%SZ}",
+                  shot.warc_record_id or ""] for vid, shot in shots))
+    for _, shot in shots:
+        files[shot.file] = raw.read(shot.sha256)
+        if shot.pdf_sha256:
+            files[_pdf_name(shot)] = raw.read(shot.pdf_sha256)
+    if shots:
+        files["screenshots.csv"] = out.getvalue().encode("utf-8")
+    return files
+
+
+def _pdf_name(shot: ShotFacts) -> str:
+    return f"screenshots/{shot.pdf_sha256}.pdf" if shot.pdf_sha256 else ""
+
+
+def _shot_warc(data_dir: Path, shots: list[tuple[int, ShotFacts]]) -> bytes:
+    """The screenshots' WARC records, copied byte for byte."""
+    return b"".join(read_span(data_dir / s.warc_file, s.warc_offset, s.warc_length)
+                    for _, s in shots
+                    if s.warc_file and s.warc_offset is not None and s.warc_length)
+
+
 def pack_files(facts: list[CitationFacts], data_dir: Path, hits_csv: bytes) -> dict[str, bytes]:
     """Return every file of the pack (name -> bytes), the manifest included."""
-    from db.rawstore import RawStore
-
     raw = RawStore(data_dir)
-    captures = _captures(facts)
+    captures, shots = _captures(facts), _shots(facts)
     files: dict[str, bytes] = {
         "hits.csv": hits_csv,
         "hits.jsonl": "".join(json.dumps(f.hit.to_dict(), ensure_ascii=False) + "\n"
@@ -116,8 +159,9 @@ def pack_files(facts: list[CitationFacts], data_dir: Path, hits_csv: bytes) -> d
         "citations.bib": "".join(bibtex(f) + "\n\n" for f in facts).encode("utf-8"),
         "citations.json": json.dumps([csl_json(f) for f in facts], ensure_ascii=False,
                                      indent=2).encode("utf-8"),
-        "warc/evidence.warc.gz": _warc(data_dir, captures),
+        "warc/evidence.warc.gz": _warc(data_dir, captures) + _shot_warc(data_dir, shots),
         "VERIFY.txt": VERIFY_TEXT.encode("utf-8"),
+        **_shot_files(raw, shots),
     }
     for digest in sorted({c.sha256 for c in captures if c.sha256}):
         files[f"raw/{digest}"] = raw.read(digest)
