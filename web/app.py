@@ -58,6 +58,7 @@ from db.queries import (
 )
 from db.rawstore import RawStore
 from db.review import ReviewError, add_review, history
+from db.screenshots import latest_for_versions
 from db.search import SearchFilter, highlight, search, sync_index, term_needles
 from evidence.cite import full_citation
 from evidence.search_query import lists_everything
@@ -222,6 +223,7 @@ def document_page(request: Request) -> Response:
         reviews = {hit.id: history(session, hit.id) for hit in hits}
         cites = {hit.id: citation(session, hit) for hit in hits}
         marks = mark_history(session, detail.id)
+        shot = latest_for_versions(session, [chosen]).get(chosen)
     from db.search import highlight_words
 
     needles = highlight_words(q) if q.strip() else []
@@ -229,7 +231,7 @@ def document_page(request: Request) -> Response:
     return desk.render(request, "document.html", doc=detail, version=version, hits=hits,
                        blocks=text_blocks(body, hits, needles), reviews=reviews, q=q,
                        mark=_mark_hit, needles=needles, cites=cites, marks=marks,
-                       newest=detail.versions[-1],
+                       newest=detail.versions[-1], shot=shot,
                        here=str(request.url.path) + (f"?{request.url.query}"
                                                      if request.url.query else ""))
 
@@ -261,9 +263,28 @@ def archived_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     with desk.read() as session:
         facts = copy_facts(session, _path_id(request, "version_id"))
+        shot = latest_for_versions(session, [facts.version_id]) if facts else {}
     if facts is None or not desk.raw.path(facts.sha256).is_file():
         raise HTTPException(404, "no stored copy of this version")
-    return desk.render(request, "archived.html", facts=facts, screenshot_url=None)
+    return desk.render(request, "archived.html", facts=facts,
+                       screenshot_url=f"/shot/{facts.version_id}.png" if shot else None)
+
+
+SHOT_TYPES = {"png": "image/png", "pdf": "application/pdf"}
+
+
+def screenshot(request: Request) -> Response:
+    """A version's newest screenshot (PNG) or PDF print, from the store, inert."""
+    desk: Desk = request.app.state.desk
+    version_id, kind = _path_id(request, "version_id"), request.path_params["kind"]
+    with desk.read() as session:
+        shot = latest_for_versions(session, [version_id]).get(version_id)
+    digest = (shot.sha256 if kind == "png" else shot.pdf_sha256) if shot else None
+    if kind not in SHOT_TYPES or digest is None or not desk.raw.path(digest).is_file():
+        raise HTTPException(404, "no screenshot of this version")
+    headers = {"content-security-policy": ARCHIVE_POLICY, "cache-control": "no-store",
+               "content-disposition": f'inline; filename="{digest}.{kind}"'}
+    return Response(desk.raw.read(digest), media_type=SHOT_TYPES[kind], headers=headers)
 
 
 async def _trusted_form(request: Request) -> FormData:
@@ -422,6 +443,7 @@ def create_app(db: str | None, reviewer: str, hosts: Sequence[str] | None = None
         Route("/doc/{document_id:int}", document_page),
         Route("/archive/{version_id:int}", archived_copy),
         Route("/copy/{version_id:int}", archived_page),
+        Route("/shot/{version_id:int}.{kind:str}", screenshot),
         form_route("/review", review),
         form_route("/missed", missed),
         Route("/export.{fmt:str}", export),
