@@ -27,7 +27,6 @@ from db.models import (
     StatusEvent,
     Version,
 )
-from pipelines.text.pdf import page_ranges
 from pipelines.text.types import OcrRecord
 
 REVIEW_STATES = ("confirmed", "rejected", "needs_translation")
@@ -212,6 +211,8 @@ def ocr_engine(stored: str | None, page: int | None) -> str | None:
 
 def describe_ocr(stored: str | None) -> str | None:
     """What OCR did to a text, for analysts: pages read and by which engine, what it left."""
+    from pipelines.text.pdf import page_ranges  # only here: commands that search skip it
+
     record = OcrRecord.from_json(stored)
     if record is None:
         return None
