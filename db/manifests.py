@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Base, Capture, RunManifest
+from db.models import Base, Capture, CrawlRun, RunManifest
 from db.store import utcnow
 
 VERSION = 1
@@ -128,6 +128,13 @@ def manifest_for_run(session: Session, run_id: int) -> RunManifest | None:
 def all_manifests(session: Session) -> list[RunManifest]:
     """Every manifest, oldest run first."""
     return list(session.scalars(select(RunManifest).order_by(RunManifest.run_id)))
+
+
+def runs_without_manifest(session: Session) -> list[int]:
+    """Ended runs that have no manifest (crawled by `scrapy crawl`, or before manifests)."""
+    has = select(RunManifest.run_id)
+    return list(session.scalars(select(CrawlRun.id).where(
+        CrawlRun.status != "running", CrawlRun.id.not_in(has)).order_by(CrawlRun.id)))
 
 
 def unstamped(session: Session) -> list[RunManifest]:

@@ -6,7 +6,8 @@
 - its token's message imprint is the SHA-256 of the manifest's text (else it is a token for
   another digest), and the token's signature verifies through the TSA's certificate up to the
   configured certificates (``tsa_ca``); without them a token cannot be checked, which fails too;
-- a manifest without a token is a warning, "not timestamped".
+- a manifest without a token is a warning, "not timestamped", and so are ended runs without a
+  manifest (crawled by `scrapy crawl` or before manifests, or whose manifest was deleted).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from pathlib import Path
 from cryptography import x509
 from sqlalchemy.orm import Session
 
-from db.manifests import Entry, all_manifests, parse_manifest, prefix_sha256, text_sha256
+from db.manifests import (
+    Entry,
+    all_manifests,
+    parse_manifest,
+    prefix_sha256,
+    runs_without_manifest,
+    text_sha256,
+)
 from db.models import RunManifest
 from db.tokens import load_certificates, token_problem
 
@@ -81,4 +89,10 @@ def verify_manifests(session: Session, data_dir: Path, tsa_ca: bytes | None,
         checked["manifest files"] += check_files(row, data_dir, note)
         checked["timestamp tokens"] += row.token is not None
         check_token(row, certs, note)
+    missing = runs_without_manifest(session)
+    if missing:
+        note("manifest", f"{len(missing)} runs", "no manifest (crawled by `scrapy crawl`, before "
+             "manifests, or deleted): `evidence timestamp --pending` builds and stamps them "
+             f"(runs {', '.join(map(str, missing[:10]))}{' …' if len(missing) > 10 else ''})",
+             False)
     return checked

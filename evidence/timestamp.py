@@ -26,6 +26,7 @@ from db.manifests import (
     manifest_for_run,
     record_failure,
     record_token,
+    runs_without_manifest,
     save_manifest,
     unstamped,
 )
@@ -146,23 +147,32 @@ def stamp(row: RunManifest, tsa: Tsa | None) -> Stamped:
                    f"by {tsa.url}")
 
 
-def seal_run(engine: Any, data_dir: Path, run_id: int) -> Stamped:
-    """Build and store a run's manifest, then timestamp it if a TSA is configured."""
+def store_manifest(engine: Any, data_dir: Path, run_id: int) -> None:
+    """Build and store a run's manifest, unless it has one."""
     with session_scope(engine) as session:
-        row = manifest_for_run(session, run_id)
-        if row is None:
+        if manifest_for_run(session, run_id) is None:
             body, unreadable = build_manifest(session, data_dir, run_id)
             for problem in unreadable:
                 logger.warning("run %s: manifest leaves out %s", run_id, problem)
-            row = save_manifest(session, run_id, body)
+            save_manifest(session, run_id, body)
+
+
+def seal_run(engine: Any, data_dir: Path, run_id: int) -> Stamped:
+    """Build and store a run's manifest, then timestamp it if a TSA is configured."""
+    store_manifest(engine, data_dir, run_id)
     with session_scope(engine) as session:  # the manifest is kept even if stamping fails
-        again = manifest_for_run(session, run_id)
-        assert again is not None
-        return stamp(again, configured_tsa())
+        row = manifest_for_run(session, run_id)
+        assert row is not None
+        return stamp(row, configured_tsa())
 
 
-def stamp_pending(engine: Any, tsa: Tsa) -> list[Stamped]:
-    """Timestamp every manifest that has no token yet; one outcome per manifest."""
+def stamp_pending(engine: Any, data_dir: Path, tsa: Tsa) -> list[Stamped]:
+    """Timestamp every manifest that has no token yet, after building those of ended runs
+    that have none (crawled by `scrapy crawl`, or before manifests); one outcome each."""
+    with session_scope(engine) as session:
+        missing = runs_without_manifest(session)
+    for run_id in missing:
+        store_manifest(engine, data_dir, run_id)
     with session_scope(engine) as session:
         ids = [row.id for row in unstamped(session)]
     outcomes = []

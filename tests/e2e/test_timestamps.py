@@ -88,9 +88,13 @@ def test_without_a_tsa_the_run_is_not_timestamped(base: Base) -> None:
 
 
 def test_pending_then_verify(base: Base) -> None:
+    """--pending builds the manifest of a run that has none, and stamps what lacks a token."""
     code, out = _verify(base)
     assert code == 0, out
     assert "warning: timestamp: run 2: not timestamped" in out
+    _sql(base.db, "DELETE FROM run_manifests WHERE run_id = 2")  # as if crawled by scrapy crawl
+    code, out = _verify(base)
+    assert code == 0 and "warning: manifest: 1 runs: no manifest" in out, out
     down = evidence("timestamp", "--pending", "--db", str(base.db),
                     env={**base.env(), "EVIDENCE_TSA_URL": "http://127.0.0.1:9/tsa",
                          "EVIDENCE_TSA_TIMEOUT": "5"})
