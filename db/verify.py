@@ -37,11 +37,19 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from db import ledger
-from db.models import Capture, Document, Extraction, Hit, Version, running_extractor_version
+from db.models import (
+    Capture,
+    Document,
+    Extraction,
+    Hit,
+    Screenshot,
+    Version,
+    running_extractor_version,
+)
 from db.rawstore import RawStore, sha256_hex
 from db.reprocess import ExtractSettings, reading, reextract
 from db.verify_stamps import verify_manifests
-from db.warc import WARC_DIR, RecordFacts, WarcScan, digest_hex, scan_file
+from db.warc import WARC_DIR, RecordFacts, WarcScan, digest_hex, iter_records, scan_file
 from pipelines.text.types import OcrRecord
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
@@ -53,7 +61,7 @@ READING = ("text", "title", "published_at", "publisher", "origin", "editor", "au
 class Finding:
     """One mismatch (or warning), naming the file, hit or capture concerned."""
 
-    check: str  # raw | text | hit | log | warc | manifest | timestamp
+    check: str  # raw | text | hit | log | warc | manifest | timestamp | screenshot
     subject: str
     detail: str
 
@@ -318,6 +326,39 @@ def verify_stamps(session: Session, data_dir: Path, tsa_ca: bytes | None,
     report.checked.update(verify_manifests(session, data_dir, tsa_ca, note))
 
 
+def verify_screenshots(session: Session, data_dir: Path, report: VerifyReport) -> None:
+    """Re-hash every screenshot's PNG and PDF and check its WARC resource record."""
+    for shot in session.scalars(select(Screenshot).where(Screenshot.status == "ok")
+                                .order_by(Screenshot.id)):
+        report.checked["screenshots"] += 1
+        for digest, name in ((shot.sha256, shot.raw_path), (shot.pdf_sha256, shot.pdf_path)):
+            if digest and name and (actual := _file_sha256(data_dir / name)) != digest:
+                report.problems.append(Finding("screenshot", str(data_dir / name),
+                                               f"altered or missing: sha256 is {actual}, "
+                                               f"expected {digest} (screenshot {shot.id})"))
+        if shot.warc_file and (wrong := _screenshot_record(data_dir, shot)):
+            report.problems.append(Finding("warc", f"{data_dir / shot.warc_file} "
+                                                   f"@{shot.warc_offset}",
+                                           f"screenshot {shot.id}: {wrong}"))
+
+
+def _screenshot_record(data_dir: Path, shot: Screenshot) -> str | None:
+    """What is wrong with a screenshot's WARC resource record, or None."""
+    try:
+        with open(data_dir / str(shot.warc_file), "rb") as stream:
+            stream.seek(shot.warc_offset or 0)
+            facts, error = next(iter_records(stream))
+    except (OSError, StopIteration) as exc:
+        return f"unreadable ({exc})"
+    if facts is None:
+        return f"unreadable ({error})"
+    if facts.record_id != shot.warc_record_id:
+        return f"another record ({facts.record_id}) is at its offset"
+    if facts.payload_sha256 != shot.sha256 or facts.digest_problems:
+        return "its payload is not the screenshot's PNG"
+    return None
+
+
 def verify_store(session: Session, data_dir: Path, settings: ExtractSettings = no_settings,
                  expect_head: str | None = None, tsa_ca: bytes | None = None) -> VerifyReport:
     """Run every check and return what was checked and what failed; ``settings``: each source's
@@ -331,5 +372,6 @@ def verify_store(session: Session, data_dir: Path, settings: ExtractSettings = n
     verify_extractions(session, report)
     verify_log(session, report, expect_head)
     verify_warcs(session, data_dir, report)
+    verify_screenshots(session, data_dir, report)
     verify_stamps(session, data_dir, tsa_ca, report)
     return report
