@@ -50,8 +50,13 @@ def test_rendering_records_refer_to_the_response(tmp_path: Path) -> None:
 
 def test_no_pdf_no_fields(tmp_path: Path) -> None:
     sink = WarcSink(tmp_path, "render-test", {"software": "test"})
-    ref = sink.write_rendering(Rendering(URL, "<urn:uuid:x>", WHEN, WHEN, PNG, None))
+    ref = sink.write_rendering(Rendering(URL, None, WHEN, WHEN, PNG, None))
     sink.close()
     assert ref is not None
     kinds = [r.rec_type for r in scan_file(tmp_path / ref.file).records]
     assert kinds == ["warcinfo", "resource"]
+    with open(tmp_path / ref.file, "rb") as stream:
+        stream.seek(ref.offset)
+        headers = next(iter(ArchiveIterator(stream))).rec_headers
+    assert headers.get_header("WARC-Refers-To") is None  # a capture without a WARC record
+    assert headers.get_header("WARC-Refers-To-Target-URI") == URL
