@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import select
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
+BASH = shutil.which("bash") or "/bin/bash"  # dash cannot redirect descriptors above 9
 MAX_HEIGHT = 16384  # CSS pixels: a full-page PNG is cut below this
 WIDTH, HEIGHT = 1280, 900
 FLAGS = (
@@ -170,19 +172,26 @@ def _launch(binary: Path, profile: str) -> tuple[subprocess.Popen[bytes], int, i
     """Start Chromium with a DevTools pipe; return the process, our write and read ends."""
     to_browser_r, to_browser_w = os.pipe()
     from_browser_r, from_browser_w = os.pipe()
-
-    def wire() -> None:  # in the child: its fd 3 reads our commands, fd 4 writes answers
-        commands, answers = os.dup(to_browser_r), os.dup(from_browser_w)
-        os.dup2(commands, 3)
-        os.dup2(answers, 4)
-
+    to_browser_r, from_browser_w = _above_4(to_browser_r), _above_4(from_browser_w)
+    # the browser reads commands on fd 3 and answers on fd 4: bash wires them (no preexec_fn,
+    # which is unsafe in a process with threads)
+    wire = (f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w} '
+            f"{to_browser_r}<&- {from_browser_w}>&-")
     proc = subprocess.Popen(
-        [str(binary), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        [BASH, "-c", wire, str(binary), *FLAGS, f"--user-data-dir={profile}",
+         "about:blank"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        preexec_fn=wire, pass_fds=(3, 4), start_new_session=True)
+        pass_fds=(to_browser_r, from_browser_w), start_new_session=True)
     os.close(to_browser_r)
     os.close(from_browser_w)
     return proc, to_browser_w, from_browser_r
+
+
+def _above_4(fd: int) -> int:
+    """The same pipe end on a descriptor above 10 (so that wiring 3 and 4 clobbers nothing)."""
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return moved
 
 
 def _stop(proc: subprocess.Popen[bytes], fds: tuple[int, int], profile: str) -> None:
