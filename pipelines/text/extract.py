@@ -4,8 +4,11 @@ Main text comes from trafilatura: it is maintained, benchmarks well on news and 
 and removes navigation and boilerplate that would otherwise produce false hits. It is called with
 ``favor_recall=True`` because a missed paragraph is lost evidence while a kept menu line merely
 costs a researcher a glance; the flagger, not the extractor, decides what matters. Chinese portals
-often defeat its heuristics (short notices, text in layout tables), so short or empty results fall
-back to a BeautifulSoup pass over the usual CMS containers (``.TRS_Editor``, ``#content``, ...).
+often defeat its heuristics, so it reads the page with its layout tables turned into blocks and
+its link blocks dropped (``layout``), and its text is checked line by line against readability-
+lxml's (``mainbody``, ``consensus``) and cleaned of boilerplate lines (``boilerplate``); measured
+with ``bench/extraction.py``. Short or empty results fall back to a BeautifulSoup pass over the
+usual CMS containers (``.TRS_Editor``, ``#content``, ...).
 
 Metadata comes from BeautifulSoup over the *whole* visible page: 来源/责任编辑/文号/发布时间 lines
 sit above or below the article body, where trafilatura discards them, and site-specific CSS
@@ -26,6 +29,9 @@ from urllib.parse import urlsplit
 
 from pipelines.text.dates import find_labelled_date, parse_date
 from pipelines.text.encoding import charset_from_content_type, decode_body
+from pipelines.text.layout import prepare
+from pipelines.text.mainbody import main_text
+from pipelines.text.markup import BLOCK_TAGS, SKIP_TAGS, normalise_text, parse_html, visible_text
 from pipelines.text.metadata import find_metadata
 from pipelines.text.office import extract_office, is_word_document
 from pipelines.text.pdf import extract_pdf
@@ -33,22 +39,22 @@ from pipelines.text.types import Extracted, ExtractionError
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
+    from lxml.html import HtmlElement
 
-__all__ = ["extract_document", "extract_html", "extract_pdf", "extract_text", "visible_text"]
+__all__ = [
+    "extract_document", "extract_html", "extract_pdf", "extract_text", "normalise_text",
+    "parse_html", "visible_text",
+]
 
 # Bump when a change to extraction (this module, pdf, encoding, metadata, dates, options, or a
 # library upgrade) changes the text or metadata of stored pages: `evidence reprocess` then
 # re-extracts every stored capture from its raw bytes (db/reprocess.py).
-EXTRACTOR_VERSION = "2"  # 2: a declared charset that gives implausible text is overridden;
-# PDF text read by PDFium instead of pdfminer.six, pages without a text layer by OCR
+EXTRACTOR_VERSION = "3"  # 2: a declared charset that gives implausible text is overridden;
+# PDF text read by PDFium instead of pdfminer.six, pages without a text layer by OCR;
+# 3: HTML main text checked against readability-lxml on a tree without layout tables and link
+# blocks, boilerplate lines dropped
 MIN_MAIN_TEXT_CHARS = 30  # shorter trafilatura output is menus or a redirect stub
 SIBLING_SHARE = 0.3  # fallback: a sibling block with this share of the best block's text joins it
-_SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "iframe", "svg"}
-_BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
-}  # fmt: skip
 _BOILERPLATE = "nav, header, footer, aside, .nav, #nav, .header, #header, .footer, #footer, .menu"
 _CONTAINERS = "article, #content, .article, .TRS_Editor, .content"
 _DATE_META = {
@@ -63,66 +69,21 @@ _HTML_TYPES = {"text/html", "application/xhtml+xml", "application/xml", "text/xm
 _GENERIC_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
 
 
-def parse_html(html: str) -> BeautifulSoup:
-    """Parse HTML with lxml through BeautifulSoup."""
-    from bs4 import BeautifulSoup
-
-    return BeautifulSoup(html, "lxml")
-
-
-def normalise_text(text: str) -> str:
-    """Collapse whitespace inside lines and drop blank lines."""
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def visible_text(root: Tag) -> str:
-    """Return the visible text under an element, one block element per line."""
-    from bs4.element import NavigableString, PreformattedString, Tag
-
-    parts: list[str] = []
-    stack: list[Any] = [root]
-    while stack:
-        node = stack.pop()
-        if node is None:
-            parts.append("\n")
-        elif isinstance(node, NavigableString):
-            if not isinstance(node, PreformattedString):  # comments, doctype, CDATA
-                parts.append(str(node))
-        elif isinstance(node, Tag) and node.name not in _SKIP_TAGS and not _hidden(node):
-            if node.name == "br":
-                parts.append("\n")
-                continue
-            block = node.name in _BLOCK_TAGS
-            stack.extend([None] if block else [])
-            stack.extend(reversed(node.contents))
-            parts.extend(["\n"] if block else [])
-    return normalise_text("".join(parts))
-
-
-def _hidden(tag: Tag) -> bool:
-    """Tell whether an element is hidden by a ``hidden`` attribute or inline display:none."""
-    style = str(tag.get("style") or "").replace(" ", "").lower()
-    return tag.has_attr("hidden") or "display:none" in style
-
-
 def extract_html(html: str, url: str, selectors: Mapping[str, str] | None = None) -> Extracted:
     """Extract main text, title, date and metadata lines from an HTML page."""
-    import bs4
-    import trafilatura
-
     selectors = selectors or {}
     soup = parse_html(html)
     page_text = visible_text(soup)
     # trafilatura only when a selector does not already give title, date or body (the costliest
     # step: sources with selectors skip it); the same call, so the same result, when it runs
-    doc = functools.cache(lambda: _trafilatura(html, url))
+    tree = functools.cache(lambda: prepare(html))
+    doc = functools.cache(lambda: _trafilatura(tree(), url))
     meta = find_metadata(page_text)
     title = _title(soup, doc, selectors.get("title"))
     published_at = _published_at(soup, page_text, doc, selectors.get("date"))
     publisher = _selected_text(soup, selectors.get("publisher")) or _meta(soup, _SITE_META)
     language_hint = _language_hint(soup)
-    text = _main_text(soup, doc, selectors.get("body"))  # last: its fallback prunes the soup
+    text = _main_text(soup, doc, tree, selectors.get("body"))  # last: its fallback prunes the soup
     return Extracted(
         text=text,
         title=title,
@@ -133,33 +94,49 @@ def extract_html(html: str, url: str, selectors: Mapping[str, str] | None = None
         author=meta.author,
         doc_number=meta.doc_number,
         language_hint=language_hint,
-        extractor=f"html:trafilatura-{trafilatura.__version__}+bs4-{bs4.__version__}",
+        extractor=html_extractor_name(),
     )
 
 
-def _trafilatura(html: str, url: str) -> Any:
-    """Run trafilatura with metadata; return its Document or None."""
+@functools.cache
+def html_extractor_name() -> str:
+    """The HTML extractor's name with its libraries' versions."""
+    from importlib.metadata import version
+
+    return "html:" + "+".join(
+        f"{name}-{version(package)}" for name, package in
+        (("trafilatura", "trafilatura"), ("readability", "readability-lxml"),
+         ("bs4", "beautifulsoup4"))
+    )
+
+
+def _trafilatura(tree: HtmlElement, url: str) -> Any:
+    """Run trafilatura with metadata on the prepared tree; return its Document or None."""
     import trafilatura
 
     try:
         # no extensive date search: its year-only guesses ("2023-01-01") are worse than none
         return trafilatura.bare_extraction(
-            html, url=url, include_comments=False, favor_recall=True, with_metadata=True,
+            tree, url=url, include_comments=False, favor_recall=True, with_metadata=True,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # a trafilatura bug on one odd page must not lose it: bs4 takes over
         return None
 
 
-def _main_text(soup: BeautifulSoup, doc: Callable[[], Any], body_css: str | None) -> str:
-    """Pick the main text: body selector (strict) > trafilatura > largest CMS container."""
+def _main_text(
+    soup: BeautifulSoup, doc: Callable[[], Any], tree: Callable[[], HtmlElement],
+    body_css: str | None,
+) -> str:
+    """Pick the main text: body selector (strict) > trafilatura checked against readability
+    (``mainbody``) > largest CMS container."""
     if body_css:
         selected = _selected_text(soup, body_css, join="\n")
         if not selected:
             # strict on purpose: a stale selector must show up as errors, not as menu text
             raise ExtractionError(f"no text extracted: body selector {body_css!r} matched nothing")
         return selected
-    text = normalise_text(doc().text or "") if doc() is not None else ""
+    text = main_text(doc().text or "" if doc() is not None else "", tree())
     if len(text) >= MIN_MAIN_TEXT_CHARS:
         return text
     text = _largest_block(soup)
@@ -186,9 +163,9 @@ def _densest_blocks(soup: BeautifulSoup) -> list[Tag]:
     credit: dict[int, int] = {}
     for string in soup.find_all(string=True):
         parent = string.parent
-        if isinstance(string, PreformattedString) or parent is None or parent.name in _SKIP_TAGS:
+        if isinstance(string, PreformattedString) or parent is None or parent.name in SKIP_TAGS:
             continue
-        block = parent if parent.name in _BLOCK_TAGS else parent.find_parent(_BLOCK_TAGS)
+        block = parent if parent.name in BLOCK_TAGS else parent.find_parent(BLOCK_TAGS)
         owner = (block.parent if block is not None else None) or block or parent
         # Full credit to the paragraph's container, half to the one above it.
         for tag, share in ((owner, 2), (owner.parent, 1)):

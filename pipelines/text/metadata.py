@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipelines.text.dates import find_labelled_date
+from pipelines.text.markup import html_text
 from pipelines.text.normalise import to_simplified
 
 _FIELD_LABELS: dict[str, tuple[str, ...]] = {
@@ -108,6 +109,4 @@ def _standalone_doc_number(text: str) -> str | None:
 
 def _html_to_text(html: str) -> str:
     """Return the visible text of an HTML page, one block per line."""
-    from pipelines.text.extract import parse_html, visible_text  # lazy: extract imports us
-
-    return visible_text(parse_html(html))
+    return html_text(html)

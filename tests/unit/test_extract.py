@@ -33,7 +33,7 @@ def test_gbk_government_notice() -> None:
     assert doc.origin == "沙泉县人力资源和社会保障局"
     assert doc.publisher == "沙泉县人民政府"
     assert (doc.editor, doc.author, doc.language_hint, doc.page_starts) == (None, None, None, ())
-    assert doc.extractor == "html:trafilatura-2.3.1+bs4-4.15.0"
+    assert doc.extractor == "html:trafilatura-2.3.1+readability-0.9+bs4-4.15.0"
     lines = doc.text.split("\n")
     assert (
         "一、全年计划组织农村富余劳动力转移就业3200人次，其中有组织转移就业不少于1500人。" in lines
