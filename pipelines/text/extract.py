@@ -27,13 +27,14 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pipelines.text.dates import find_labelled_date, parse_date
+from pipelines.text.dates import date_in_url, find_labelled_date, parse_date
 from pipelines.text.encoding import charset_from_content_type, decode_body
 from pipelines.text.layout import prepare
 from pipelines.text.mainbody import main_text
 from pipelines.text.markup import BLOCK_TAGS, SKIP_TAGS, normalise_text, parse_html, visible_text
 from pipelines.text.metadata import find_metadata
 from pipelines.text.office import extract_office, is_word_document
+from pipelines.text.pagedates import date_near_title
 from pipelines.text.pdf import extract_pdf
 from pipelines.text.types import Extracted, ExtractionError
 
@@ -80,10 +81,11 @@ def extract_html(html: str, url: str, selectors: Mapping[str, str] | None = None
     doc = functools.cache(lambda: _trafilatura(tree(), url))
     meta = find_metadata(page_text)
     title = _title(soup, doc, selectors.get("title"))
-    published_at = _published_at(soup, page_text, doc, selectors.get("date"))
+    text = _main_text(html, soup, doc, tree, selectors.get("body"))
+    published_at = _published_at(soup, page_text, doc, selectors.get("date")) or _page_date(
+        page_text, url, title, text, doc)
     publisher = _selected_text(soup, selectors.get("publisher")) or _meta(soup, _SITE_META)
     language_hint = _language_hint(soup)
-    text = _main_text(soup, doc, tree, selectors.get("body"))  # last: its fallback prunes the soup
     return Extracted(
         text=text,
         title=title,
@@ -125,7 +127,7 @@ def _trafilatura(tree: HtmlElement, url: str) -> Any:
 
 
 def _main_text(
-    soup: BeautifulSoup, doc: Callable[[], Any], tree: Callable[[], HtmlElement],
+    html: str, soup: BeautifulSoup, doc: Callable[[], Any], tree: Callable[[], HtmlElement],
     body_css: str | None,
 ) -> str:
     """Pick the main text: body selector (strict) > trafilatura checked against readability
@@ -139,7 +141,7 @@ def _main_text(
     text = main_text(doc().text or "" if doc() is not None else "", tree())
     if len(text) >= MIN_MAIN_TEXT_CHARS:
         return text
-    text = _largest_block(soup)
+    text = _largest_block(parse_html(html))  # a soup of its own: it prunes what it reads
     if not text:
         raise ExtractionError("no text extracted")
     return text
@@ -221,7 +223,7 @@ def strip_site_suffix(title: str) -> str:
 def _published_at(
     soup: BeautifulSoup, page_text: str, doc: Callable[[], Any], date_css: str | None
 ) -> date | None:
-    """Return the date: selector > <meta> PubDate > labelled page date > trafilatura."""
+    """Return the date the page labels: selector > <meta> PubDate > labelled page date."""
     # spaces between elements: "<em>05</em>/<em>10</em><span>10:15</span>" must not glue
     tags = soup.select(date_css) if date_css else []
     selected = " ".join(tag.get_text(" ", strip=True) for tag in tags)
@@ -229,10 +231,23 @@ def _published_at(
         found = find_labelled_date(selected)
         if found:
             return found
-    for value in (_meta(soup, _DATE_META), find_labelled_date(page_text, bare_fallback=False)):
+    labelled = find_labelled_date(page_text, bare_fallback=False, generic=False)
+    for value in (_meta(soup, _DATE_META), labelled):
         found = parse_date(value) if isinstance(value, str) else value
         if found:
             return found
+    return None
+
+
+def _page_date(
+    page_text: str, url: str, title: str | None, text: str, doc: Callable[[], Any]
+) -> date | None:
+    """Return a date the page does not label as published: printed by the title > after a
+    generic label (时间, 日期) > in the URL > trafilatura's."""
+    found = (date_near_title(page_text, title, text)
+             or find_labelled_date(page_text, bare_fallback=False) or date_in_url(url))
+    if found:
+        return found
     return parse_date(doc().date) if doc() is not None and doc().date else None
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pipelines.text.dates import find_labelled_date, parse_date
+from pipelines.text.dates import date_in_url, find_labelled_date, parse_date
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,35 @@ def test_label_inside_a_word_is_not_a_label() -> None:
 def test_year_and_day_in_separate_spans_as_on_news_cn() -> None:
     assert parse_date("2023 05/10 10:15:20") == date(2023, 5, 10)
     assert parse_date("2023 13/40") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://www.shaquan.gov.cn/xwzx/2017-07/25/content_34521.htm", date(2017, 7, 25)),
+        ("http://rsj.yunshan.gov.cn/zwgk/tzgg/201707/t20170725_2231.html", date(2017, 7, 25)),
+        ("http://www.shaquan.gov.cn/xwzx/201707/20170725093000.htm", date(2017, 7, 25)),
+        ("https://www.example-review.org/2019/07/22/water-rights/", date(2019, 7, 22)),
+        ("https://example.com/news/2019-07-22/story.html", date(2019, 7, 22)),
+        ("https://www.yunshan.gov.cn/zwgk/zwdt/art_1187_55210.html", None),
+        ("http://www.shaquan.gov.cn/xwzx/201707/", None),  # a month is not a date
+        ("https://x.cn/a/20171345.html", None),  # no such day
+        ("https://x.cn/a/12345678.html", None),
+        ("https://x.cn/2017-07-25.html?from=20190101", date(2017, 7, 25)),  # the path only
+    ],
+)
+def test_date_in_url(url: str, expected: date | None) -> None:
+    assert date_in_url(url) == expected
+
+
+def test_posted_on_by_a_forum_or_blog_ranks_as_published() -> None:
+    text = "本贴由大卫于2005年8月12日16:12:21在〖心灵体操〗发表. 时间：2004-01-01"
+    assert find_labelled_date(text, bare_fallback=False) == date(2005, 8, 12)
+    assert find_labelled_date("楼主 发表于 2012-5-5 04:33:46", bare_fallback=False) == date(
+        2012, 5, 5)
+
+
+def test_generic_labels_can_be_left_out() -> None:
+    text = "注册时间：2009-4-2 会议日期：2004年12月11日"
+    assert find_labelled_date(text, bare_fallback=False) == date(2009, 4, 2)
+    assert find_labelled_date(text, bare_fallback=False, generic=False) is None
