@@ -27,6 +27,7 @@ from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.models import Capture, Hit, Screenshot, Version
 from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
+from evidence import chromium
 from evidence.chromium import chromium_path
 from evidence.cli import main
 from pipelines.text.detect import Detector
@@ -41,6 +42,7 @@ TEXT = ("<p>今年以来，示范县有组织转移南疆四地州农村富余�
         "</p><p>示范县劳动力转移就业工作领导小组要求各乡镇落实目标责任状，确保完成转移就业目标任务。</p>")
 HOSTILE_URL = "http://hostile.evidence.test/render/canary.html"
 HANG_URL = "http://hostile.evidence.test/render/hang.html"
+SHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored, as test_browser's
 
 
 @dataclass
@@ -242,6 +244,17 @@ def test_pack_and_citation_carry_the_screenshot(rendered: tuple[Path, int], tmp_
     assert kinds.count("resource") >= len(pngs)
 
 
+def desk_answer(base: str, url: str) -> tuple[int, dict[str, str], bytes] | None:
+    """The desk's own answer to a browser's request for one of its pages, else None."""
+    if not url.startswith(base + "/"):
+        return None
+    try:
+        with urllib.request.urlopen(url) as answer:
+            return answer.status, {"Content-Type": answer.headers["Content-Type"]}, answer.read()
+    except urllib.error.HTTPError as exc:  # the favicon: 404
+        return exc.code, {}, exc.read()
+
+
 def test_the_desk_shows_the_screenshot(rendered: tuple[Path, int]) -> None:
     db, _ = rendered
     shots, captures, _ = rows(db)
@@ -258,6 +271,11 @@ def test_the_desk_shows_the_screenshot(rendered: tuple[Path, int]) -> None:
             assert answer.read().startswith(b"%PDF")
         banner = urllib.request.urlopen(f"{desk.url}/copy/{shot.version_id}").read().decode()
         assert f'id="banner-screenshot" href="/shot/{shot.version_id}.png"' in banner
+        seen = chromium.render(f"{desk.url}/doc/{shot.document_id}?version={shot.version_id}",
+                               lambda url: desk_answer(desk.url, url), pdf=False)
+        assert f"{desk.url}/shot/{shot.version_id}.png" in seen.served  # the browser showed it
+        SHOTS.mkdir(exist_ok=True)
+        (SHOTS / "render-document-page.png").write_bytes(seen.png)  # for a person to look at
         failed = next(s for s in shots if s.status == "failed")
         try:
             urllib.request.urlopen(f"{desk.url}/shot/{failed.version_id}.png")
