@@ -27,6 +27,14 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from pipelines.text.authors import (
+    closing_name,
+    english_byline,
+    han_names,
+    posted_by,
+    reporter,
+    written_by,
+)
 from pipelines.text.dates import date_in_url, find_labelled_date, parse_date
 from pipelines.text.encoding import charset_from_content_type, decode_body
 from pipelines.text.layout import prepare
@@ -63,6 +71,10 @@ _DATE_META = {
     "og:article:published_time", "dc.date.issued", "dcterms.issued",
 }  # fmt: skip
 _SITE_META = ("sitename", "og:site_name")
+_AUTHOR_META = {
+    "author", "byline", "dc.creator", "dcterms.creator", "parsely-author", "sailthru.author",
+    "article:author", "og:article:author",
+}  # fmt: skip
 # "标题_沙泉县人民政府" | "Title - Example Daily" | "标题 | 示例时报" | "标题-新华网"
 _TITLE_SEP = re.compile(r"\s+[-–—|·]\s+|\s*[_|｜]\s*|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])")
 _OFFICE_MAGIC = (b"\xd0\xcf\x11\xe0", b"PK\x03\x04")  # OLE2 (.doc/.xls/.wps), ZIP (.docx/...)
@@ -93,7 +105,7 @@ def extract_html(html: str, url: str, selectors: Mapping[str, str] | None = None
         publisher=publisher,
         origin=meta.origin,
         editor=meta.editor,
-        author=meta.author,
+        author=meta.author or _author(soup, page_text, text),
         doc_number=meta.doc_number,
         language_hint=language_hint,
         extractor=html_extractor_name(),
@@ -249,6 +261,25 @@ def _page_date(
     if found:
         return found
     return parse_date(doc().date) if doc() is not None and doc().date else None
+
+
+def _author(soup: BeautifulSoup, page_text: str, text: str) -> str | None:
+    """Return the author no 作者/记者 label names: a reporter line (the text's, then the
+    page's) > 文/ > the poster > a By-line > a closing （name） > <meta name=author>."""
+    page_lines = page_text.split("\n")
+    lines = text.split("\n") + page_lines
+    return (
+        reporter(lines) or written_by(lines) or posted_by(page_text)
+        or english_byline(page_lines) or closing_name(text, page_lines) or _meta_author(soup)
+    )
+
+
+def _meta_author(soup: BeautifulSoup) -> str | None:
+    """Return a <meta> author that names a person, not a profile URL."""
+    found = _meta(soup, _AUTHOR_META)
+    if not found or found.lower().startswith(("http:", "https:", "@")):
+        return None
+    return han_names(found) or found  # "赵 培": one name typeset with a space
 
 
 def _meta(soup: BeautifulSoup, names: Collection[str]) -> str | None:

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from pipelines.text.authors import han_names
 from pipelines.text.dates import find_labelled_date
 from pipelines.text.markup import html_text
 from pipelines.text.normalise import to_simplified
@@ -14,10 +15,12 @@ from pipelines.text.normalise import to_simplified
 _FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "origin": ("文章来源", "信息来源", "新闻来源", "稿件来源", "稿源", "来源"),
     "editor": ("责任编辑", "责编", "编辑"),
-    "author": ("作者", "记者", "撰稿"),
+    "author": ("作者", "记者", "撰稿", "撰文", "执笔人", "执笔"),
     "doc_number": ("发文字号", "文号"),
 }
 _FIELD_OF = {label: field for field, labels in _FIELD_LABELS.items() for label in labels}
+MAX_NAME_CHARS = 30  # an author value longer than this is not a name
+MAX_HAN_NAME = 6  # nor is one of more Han characters without a space (a user name may have 6)
 # Other labels that end a value: 来源：新华社 发布时间：2023-05-10 | 索引号：0001/2023-00012
 _OTHER_LABELS = (
     "发布时间", "发布日期", "成文日期", "发文日期", "时间", "日期", "索引号", "发文机关",
@@ -77,7 +80,10 @@ def _labelled_values(simplified: str, text: str) -> dict[str, str]:
         if field is None or field in values:
             continue
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        value = _cut_value(text[label.end() : end], field == "doc_number")
+        raw = text[label.end() : end]
+        value = _cut_value(raw, field == "doc_number")
+        if value and field == "author":  # 作者：宋怡 杨志华: one name per space
+            value = han_names(raw.strip().split("\n", 1)[0]) or _plain_name(value)
         if value:
             values[field] = value
     return values
@@ -92,10 +98,19 @@ def _cut_value(raw: str, is_doc_number: bool) -> str | None:
     return re.sub(r"\s+", "", value) if is_doc_number else value
 
 
+def _plain_name(value: str) -> str | None:
+    """A labelled author value that can be a name or user name, not a sentence (an interview's
+    "记者：首先欢迎你来到…" is a question)."""
+    if len(value) > MAX_NAME_CHARS or re.search(r"[。！？!?]", value):
+        return None
+    han_only = re.fullmatch(r"[\u4e00-\u9fff]+", value)
+    return None if han_only and len(value) > MAX_HAN_NAME else value
+
+
 def _byline_author(text: str) -> str | None:
     """Return the reporters named in a news-agency byline, e.g. （记者 李某）."""
     match = _BYLINE.search(text)
-    return " ".join(match.group(1).split()) if match else None
+    return (han_names(match.group(1)) or " ".join(match.group(1).split())) if match else None
 
 
 def _standalone_doc_number(text: str) -> str | None:
