@@ -43,6 +43,7 @@ from pipelines.text.markup import BLOCK_TAGS, SKIP_TAGS, normalise_text, parse_h
 from pipelines.text.metadata import find_metadata
 from pipelines.text.office import extract_office, is_word_document
 from pipelines.text.pagedates import date_near_title
+from pipelines.text.pagetitle import printed_title
 from pipelines.text.pdf import extract_pdf
 from pipelines.text.types import Extracted, ExtractionError
 
@@ -92,8 +93,8 @@ def extract_html(html: str, url: str, selectors: Mapping[str, str] | None = None
     tree = functools.cache(lambda: prepare(html))
     doc = functools.cache(lambda: _trafilatura(tree(), url))
     meta = find_metadata(page_text)
-    title = _title(soup, doc, selectors.get("title"))
     text = _main_text(html, soup, doc, tree, selectors.get("body"))
+    title = _title(soup, doc, selectors.get("title"), page_text, text)
     published_at = _published_at(soup, page_text, doc, selectors.get("date")) or _page_date(
         page_text, url, title, text, doc)
     publisher = _selected_text(soup, selectors.get("publisher")) or _meta(soup, _SITE_META)
@@ -210,8 +211,11 @@ def _selected_text(soup: BeautifulSoup, css: str | None, join: str = " ") -> str
     return text or None
 
 
-def _title(soup: BeautifulSoup, doc: Callable[[], Any], title_css: str | None) -> str | None:
-    """Return the title: selector > trafilatura > <h1> > <title>, without a site suffix."""
+def _title(
+    soup: BeautifulSoup, doc: Callable[[], Any], title_css: str | None, page_text: str, text: str
+) -> str | None:
+    """Return the title: selector > as printed above the text > trafilatura > <h1> > <title>,
+    without a site suffix."""
     selected = _selected_text(soup, title_css)
     if selected:
         return selected
@@ -219,7 +223,11 @@ def _title(soup: BeautifulSoup, doc: Callable[[], Any], title_css: str | None) -
         doc().title if doc() is not None else None,
         visible_text(soup.h1).replace("\n", " ") if soup.h1 else None,
         soup.title.get_text() if soup.title else None,
+        _meta(soup, ("og:title",)),
     ]
+    printed = printed_title(page_text, text, [c for c in candidates if c], guess=not soup.h1)
+    if printed:
+        return printed
     for candidate in candidates:
         if candidate and candidate.strip():
             return strip_site_suffix(candidate)

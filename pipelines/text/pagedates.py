@@ -32,10 +32,15 @@ def date_near_title(page_text: str, title: str | None, text: str) -> date | None
     return None
 
 
+def text_start(lines: list[str], text: str, title: str | None = None) -> int | None:
+    """The page line where the main text begins (its title aside), if it is found."""
+    return _find(lines, _first_line(text, title), 0)
+
+
 def _windows(lines: list[str], title: str | None, text: str) -> list[list[str]]:
     """Where the page's date may be printed: between the title and the text, else under the
     title's first appearance or above the text."""
-    body = _find(lines, _first_line(text, title), 0)
+    body = text_start(lines, text, title)
     head = _find_above(lines, title, body)
     first = _find(lines, title, 0)
     windows = []
