@@ -117,6 +117,8 @@ class Capture(Base):
     charset: Mapped[str | None] = mapped_column(String(40), nullable=True)
     # why that charset (the decoder's note), e.g. an implausible declared one overridden (0007)
     charset_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # bytes the charset could not decode, each bad run shown as U+FFFD (0011; None: not decoded)
+    replaced_bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     raw_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # 64-bit on PG

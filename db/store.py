@@ -228,12 +228,14 @@ def _new_capture(
         digest, path = raw.put(record.body)
     charset = record.extracted.charset if record.extracted else None
     charset_note = (record.extracted.charset_note or None) if record.extracted else None
+    replaced = record.extracted.replaced_bytes if record.extracted and charset else None
     return Capture(
         run_id=run_id, source=source, kind=record.kind, url=record.url,
         final_url=record.final_url, fetched_at=record.fetched_at,
         http_status=record.http_status,
         headers=json.dumps(record.headers, ensure_ascii=False, sort_keys=True),
         content_type=record.content_type, charset=charset, charset_note=charset_note,
+        replaced_bytes=replaced,
         sha256=digest, raw_path=path,
         size=len(record.body) if record.body is not None else None, error=record.error,
         gone=record.gone, method=record.method,

@@ -6,6 +6,13 @@ candidate must decode the body *strictly* before it is accepted. GBK/GB2312 labe
 GB18030 (a strict superset) and Big5 labels as Big5-HKSCS (a superset of Big5 that adds the Hong
 Kong characters), with cp950 as a second try for Microsoft's Big5 extensions.
 
+A Chinese charset that is declared (by the body or the header) or detected is decoded leniently
+when a few of the body's bytes are bad — a truncated character, a stray byte: GB2312 and GBK as
+GB18030, Big5 as Big5-HKSCS, each bad run shown as U+FFFD and the number of bad bytes recorded
+(``Decoded.replaced``, kept on the capture) — instead of failing strict decoding and falling
+back to a codec that turns the whole page into mojibake. Too many bad bytes (more than
+``MAX_BAD_SHARE`` of the body's non-ASCII bytes) say the charset is wrong after all.
+
 A declared charset (the body's or the header's) whose text is implausible — charset-normalizer's
 mess ratio above its own threshold, as UTF-8 bytes read as ISO-8859-1 are (``æ\x96°ç\x96\x86``)
 — is overridden by detection when detection reads clearly better; the note says so.
@@ -21,6 +28,11 @@ from pipelines.text.types import Decoded
 SNIFF_BYTES = 4096
 IMPLAUSIBLE_MESS = 0.2  # charset-normalizer's threshold between a fitting and a wrong decoding
 MESS_SAMPLE = 16384  # characters of a decoded text whose plausibility is measured
+MAX_BAD_SHARE = 0.02  # of a body's non-ASCII bytes: more bad bytes and the charset is wrong
+MIN_BAD_ALLOWED = 8  # a short body may still have this many
+CHINESE = {"gb18030", "big5hkscs", "cp950"}  # the supersets Chinese labels decode with
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_ESCAPED_RUN = re.compile("[\udc80-\udcff]+")
 
 # Labels decoded with a superset codec; each maps to the codecs tried in order.
 _SUPERSETS: dict[str, tuple[str, ...]] = {
@@ -130,16 +142,48 @@ def _guess_legacy(body: bytes) -> tuple[str, str] | None:
     return gb or big5
 
 
-def _guess_any(body: bytes) -> tuple[str, str]:
-    """Decode with charset-normalizer's best guess, else UTF-8 with replacement characters."""
+def _guess_any(body: bytes) -> tuple[str, str, int]:
+    """Decode with charset-normalizer's best guess (a Chinese one leniently), else UTF-8 with
+    replacement characters; return (text, codec, bad bytes)."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(body).best()
     if best is not None:
         guessed = _strict(body, best.encoding)
         if guessed:
-            return guessed
-    return body.decode("utf-8", errors="replace"), "utf-8"
+            return guessed[0], guessed[1], 0
+        lenient = _lenient(body, best.encoding)
+        if lenient:
+            return lenient
+    return replacing(body, "utf-8")
+
+
+def replacing(body: bytes, codec: str) -> tuple[str, str, int]:
+    """Decode with U+FFFD for each run of bad bytes; return (text, codec, bad bytes)."""
+    escaped = body.decode(codec, errors="surrogateescape")  # one lone surrogate per bad byte
+    bad = len(_ESCAPED.findall(escaped))
+    return (_ESCAPED_RUN.sub("\ufffd", escaped) if bad else escaped), codec, bad
+
+
+def _lenient(body: bytes, label: str | None) -> tuple[str, str, int] | None:
+    """Decode a Chinese label's superset with its few bad bytes replaced; None for another
+    label, or when so many bytes are bad that the label must be wrong."""
+    codec = (codecs_for(label) if label else ()) or ("",)
+    if codec[0] not in CHINESE:
+        return None
+    decoded = replacing(body, codec[0])
+    return decoded if decoded[2] <= _allowed(body) else None
+
+
+def _allowed(body: bytes) -> float:
+    """How many bad bytes a body may hold in the charset it is written in."""
+    return max(MIN_BAD_ALLOWED, MAX_BAD_SHARE * sum(1 for byte in body if byte > 0x7F))
+
+
+def _guess_chinese(body: bytes) -> tuple[str, str, int] | None:
+    """Unlabelled bytes that are GB18030 or Big5-HKSCS but for a few bad bytes."""
+    found = [_lenient(body, label) for label in ("gb18030", "big5hkscs")]
+    return min((f for f in found if f), key=lambda f: f[2], default=None)
 
 
 def decode_body(
@@ -150,7 +194,8 @@ def decode_body(
     if override:
         codec = (codecs_for(override) or ("",))[0]
         if codec:
-            return Decoded(body.decode(codec, errors="replace"), codec, f"override {override}")
+            text, codec, bad = replacing(body, codec)
+            return Decoded(text, codec, _replaced(f"override {override}", bad), bad)
         notes.append(f"unknown override {override!r} ignored")
     bom = _bom(body)
     if bom:
@@ -169,11 +214,47 @@ def decode_body(
     if found:
         return _plausible(body, found, f"the header's {header_charset}") or _decoded(
             found, None, notes, "")
-    found = _strict(body, "utf-8") or _guess_legacy(body)
+    found = _strict(body, "utf-8")
     if found:
         return _decoded(found, header_charset, notes, f"body decodes as {found[1]}")
-    found = _guess_any(body)
-    return _decoded(found, header_charset, notes, f"guessed {found[1]}")
+    return _decode_bad_bytes(body, declared, header_charset, notes)
+
+
+def _decode_bad_bytes(
+    body: bytes, declared: str | None, header: str | None, notes: list[str]
+) -> Decoded:
+    """Decode a body no label decodes strictly: the declared Chinese charset or UTF-8 leniently,
+    whichever has fewer bad bytes > GB18030/Big5 strictly > GB18030/Big5-HKSCS leniently >
+    charset-normalizer's guess."""
+    candidates = [
+        (lenient, f"{why} {label} read as {lenient[1]}")
+        for label, why in ((declared, "the body's"), (header, "the header's"))
+        if (lenient := _lenient(body, label))
+    ]
+    utf8 = replacing(body, "utf-8")
+    if utf8[2] <= _allowed(body):  # UTF-8 bytes with a few bad ones, whatever the labels say
+        candidates.append((utf8, "body is utf-8"))
+    if candidates:
+        (text, codec, bad), why = min(candidates, key=lambda candidate: candidate[0][2])
+        return _replacing(text, codec, bad, header, notes, why)
+    found = _guess_legacy(body)
+    if found:
+        return _decoded(found, header, notes, f"body decodes as {found[1]}")
+    guessed = _guess_chinese(body) or _guess_any(body)
+    return _replacing(*guessed, header, notes, f"guessed {guessed[1]}")
+
+
+def _replacing(
+    text: str, codec: str, bad: int, header: str | None, notes: list[str], why: str
+) -> Decoded:
+    """Build the result of a lenient decoding, its bad bytes in the note."""
+    decoded = _decoded((text, codec), header, notes, _replaced(why, bad))
+    return Decoded(decoded.text, decoded.charset, decoded.note, bad)
+
+
+def _replaced(why: str, bad: int) -> str:
+    """A note with its bad-byte count ("…, 12 bad bytes replaced")."""
+    return f"{why}, {bad} bad byte{'s' if bad != 1 else ''} replaced" if bad else why
 
 
 def _mess(text: str) -> float:

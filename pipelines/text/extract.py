@@ -62,7 +62,8 @@ __all__ = [
 EXTRACTOR_VERSION = "3"  # 2: a declared charset that gives implausible text is overridden;
 # PDF text read by PDFium instead of pdfminer.six, pages without a text layer by OCR;
 # 3: HTML main text checked against readability-lxml on a tree without layout tables and link
-# blocks, boilerplate lines dropped
+# blocks, boilerplate lines dropped; dates by the title and in URLs; reporter lines, By-lines and
+# meta tags as authors; titles as printed; Chinese charsets decoded leniently (bad bytes counted)
 MIN_MAIN_TEXT_CHARS = 30  # shorter trafilatura output is menus or a redirect stub
 SIBLING_SHARE = 0.3  # fallback: a sibling block with this share of the best block's text joins it
 _BOILERPLATE = "nav, header, footer, aside, .nav, #nav, .header, #header, .footer, #footer, .menu"
@@ -376,4 +377,5 @@ def extract_document(
         extracted = extract_text(decoded.text)
     else:
         extracted = extract_html(decoded.text, url, selectors)
-    return replace(extracted, charset=decoded.charset, charset_note=decoded.note)
+    return replace(extracted, charset=decoded.charset, charset_note=decoded.note,
+                   replaced_bytes=decoded.replaced)

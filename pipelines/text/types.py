@@ -18,6 +18,7 @@ class Decoded:
     text: str
     charset: str
     note: str = ""  # e.g. "header said utf-8; body is gb18030"
+    replaced: int = 0  # bytes the charset could not decode, each run shown as U+FFFD
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Extracted:
     extractor: str = ""  # name/version of the extractor, e.g. "html:trafilatura-2.3.1+bs4"
     charset: str | None = None
     charset_note: str = ""  # why that charset (Decoded.note), e.g. an implausible one overridden
+    replaced_bytes: int = 0  # bytes the charset could not decode (Decoded.replaced)
     ocr: OcrRecord | None = None  # PDFs: pages without a text layer, read (or not) by OCR
 
 

@@ -151,3 +151,65 @@ def test_decode_body_never_raises_on_random_bytes() -> None:
         body = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
         for override in (None, "big5", "x-unknown"):
             assert isinstance(decode_body(body, "utf-8", override).text, str)
+
+
+def _with_bad_bytes(text: str, codec: str, *after: str) -> bytes:
+    """Encode a text, a truncated character (a lead byte alone) after each marker."""
+    body = text.encode(codec)
+    for marker in after:
+        encoded = marker.encode(codec)
+        body = body.replace(encoded, encoded + b"\x81 ", 1)
+    return body
+
+
+PAGE = "<html><head><meta charset=gb2312></head><body><p>" + NOTICE * 3 + "</p></body></html>"
+
+
+def test_a_few_bad_bytes_in_a_declared_gb2312_page_are_replaced_not_the_page() -> None:
+    decoded = decode_body(_with_bad_bytes(PAGE, "gbk", "沙泉县", "转移就业"))
+    assert (decoded.charset, decoded.replaced) == ("gb18030", 2)
+    assert decoded.note == ("body declares gb2312 but does not decode with it; the body's "
+                            "gb2312 read as gb18030, 2 bad bytes replaced")
+    assert decoded.text.count("\ufffd") == 2
+    assert decoded.text.replace("\ufffd ", "") == PAGE  # every other character as it was
+
+
+def test_bad_bytes_under_a_chinese_header_and_no_declaration() -> None:
+    body = _with_bad_bytes(NOTICE * 3, "gbk", "富余")
+    decoded = decode_body(body, "gbk")
+    assert (decoded.charset, decoded.replaced) == ("gb18030", 1)
+    assert decoded.note == "the header's gbk read as gb18030, 1 bad byte replaced"
+
+
+def test_unlabelled_gbk_with_a_bad_byte_is_not_read_as_another_codec() -> None:
+    decoded = decode_body(_with_bad_bytes(NOTICE * 3, "gbk", "富余"))
+    assert (decoded.charset, decoded.replaced, decoded.note) == (
+        "gb18030", 1, "guessed gb18030, 1 bad byte replaced")
+    assert NOTICE in decoded.text
+
+
+def test_big5_with_a_bad_byte_stays_big5_hkscs() -> None:
+    text = "沙泉縣人力資源和社會保障局關於做好富餘勞動力轉移就業工作的通知。" * 3
+    body = b"<meta charset=big5>" + _with_bad_bytes(text, "big5", "保障局")
+    decoded = decode_body(body)
+    assert (decoded.charset, decoded.replaced) == ("big5hkscs", 1)
+
+
+def test_utf8_with_a_bad_byte_under_a_gbk_label_is_read_as_utf8() -> None:
+    body = b"<meta charset=gbk><p>" + _with_bad_bytes(NOTICE * 3, "utf-8", "富余") + b"</p>"
+    decoded = decode_body(body)
+    assert (decoded.charset, decoded.replaced) == ("utf-8", 1)
+    assert NOTICE in decoded.text
+
+
+def test_many_bad_bytes_mean_the_label_is_wrong() -> None:
+    body = b"<meta charset=gbk><p>" + b"\x81 " * 20 + "转移就业".encode("gbk") * 3 + b"</p>"
+    assert decode_body(body).note.startswith("body declares gbk but does not decode with it; "
+                                             "guessed")
+
+
+def test_clean_pages_replace_nothing() -> None:
+    for body, header in ((PAGE.encode("gbk"), None), (NOTICE.encode(), "utf-8")):
+        assert decode_body(body, header).replaced == 0
+    override = decode_body(b"<p>\xff</p>", override="utf-8")
+    assert (override.replaced, override.note) == (1, "override utf-8, 1 bad byte replaced")

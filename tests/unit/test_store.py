@@ -169,3 +169,22 @@ def test_web_archive_copy_and_pdf_page_are_cited(db) -> None:  # type: ignore[no
     assert "p. 2" in cited and "http://127.0.0.1:1/report.pdf" in cited
     assert "as archived at http://127.0.0.1:2/web/20210305120000/" in cited
     assert "(2021-03-05 12:00:00 UTC)" in cited
+
+
+def test_capture_records_the_bytes_its_charset_could_not_decode(db) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from pipelines.text.extract import extract_document
+
+    page = "<meta charset=gb2312><h1>标题</h1><p>" + TEXT * 3 + "</p>"
+    body = page.encode("gbk").replace("第三句".encode("gbk"), "第三句".encode("gbk") + b"\x81 ", 1)
+    extracted = extract_document(body, "text/html", "http://127.0.0.1:1/b.html")
+    assert (extracted.charset, extracted.replaced_bytes) == ("gb18030", 1)
+    bad = record(body, url="http://127.0.0.1:1/b.html")
+    clean = record(b"<html>v1</html>")
+    store(db, replace(bad, extracted=replace(bad.extracted, charset="gb18030", replaced_bytes=1)),
+          clean, record(None, url="http://127.0.0.1:1/c.html", extracted=None, error="http_404"))
+    with session_scope(db[0]) as session:
+        found = dict(session.execute(select(Capture.url, Capture.replaced_bytes)).all())
+    assert found == {"http://127.0.0.1:1/b.html": 1, "http://127.0.0.1:1/a.html#top": 0,
+                     "http://127.0.0.1:1/c.html": None}
