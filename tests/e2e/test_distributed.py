@@ -122,8 +122,9 @@ def test_two_workers_fetch_and_store_everything_exactly_once(
     shared_db: str, redis_url: str, reference: dict[str, Any], tmp_path: Path,  # noqa: F811
 ) -> None:
     sources = one_at_a_time(tmp_path)
-    with DemoServer(latency=0.3) as site:
-        workers = [_worker(shared_db, site.url, redis_url, "both", tmp_path / "data", sources)
+    crawl_id = f"both-{tmp_path.name}"  # one Redis serves every backend: a crawl id that ran
+    with DemoServer(latency=0.3) as site:  # to the end is not crawled again
+        workers = [_worker(shared_db, site.url, redis_url, crawl_id, tmp_path / "data", sources)
                    for _ in range(2)]
         for worker in workers:
             _finish(worker)
@@ -140,8 +141,8 @@ def test_two_workers_fetch_and_store_everything_exactly_once(
     assert len(got["captures_per_run"]) == 2 and min(got["captures_per_run"].values()) > 0
     client = redis.Redis.from_url(redis_url)
     for slug in SOURCES:
-        assert client.zcard(f"evidence:both:{slug}:queue") == 0
-        assert client.hlen(f"evidence:both:{slug}:queue:inflight") == 0
+        assert client.zcard(f"evidence:{crawl_id}:{slug}:queue") == 0
+        assert client.hlen(f"evidence:{crawl_id}:{slug}:queue:inflight") == 0
 
 
 def _holds_leases(queue: str, crawl_id: str, pid: int) -> bool:
