@@ -330,11 +330,6 @@ def hit_text(session: Session, hit: HitView) -> str:
     return found.text if found else ""
 
 
-def latest_run(session: Session) -> CrawlRun | None:
-    """Return the most recent crawl run."""
-    return session.scalar(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1))
-
-
 @dataclass(frozen=True)
 class SeenAgain:
     """What a run found of pages stored before it: the counts that show a rerun stores nothing."""

@@ -450,21 +450,6 @@ class SearchPage:
     order: str = "relevance"
 
 
-def facet_values(facts: VersionFacts, name: str) -> Iterable[str]:
-    """The values a version has for one facet."""
-    if name == "year":
-        return (str(facts.published_at.year) if facts.published_at else "n.d.",)
-    if name == "flagged":
-        return ("yes" if facts.flagged else "no",)
-    if name == "category":
-        return sorted(facts.categories)
-    if name == "company":
-        return sorted(facts.companies)
-    if name == "review":
-        return sorted(facts.reviews)
-    return (str(getattr(facts, name)),)
-
-
 Values = tuple[tuple[str, ...], ...]  # a version's values of each facet, in FACETS order
 
 

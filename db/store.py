@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -313,7 +312,3 @@ def slots_json(hit: DetectedHit) -> str:
     """The hit's event slots as stored: JSON {slot: [values]}, "{}" when none fired."""
     return json.dumps(hit.slot_dict(), ensure_ascii=False)
 
-
-def count_by(values: Sequence[str]) -> dict[str, int]:
-    """Return a plain dict of counts, most common first."""
-    return dict(Counter(values).most_common())

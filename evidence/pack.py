@@ -9,7 +9,6 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from db.citations import Archived, CitationFacts
@@ -68,17 +67,6 @@ This pack was written by evidence-pipeline. Checking it needs no software of our
    is ours and may differ from what a browser shows. The raw bytes and WARC records are the
    evidence; the text and hits are our reading of them.
 """
-
-
-@dataclass(frozen=True)
-class PackSummary:
-    """What went into a pack."""
-
-    path: Path
-    hits: int
-    raw_files: int
-    warc_records: int
-    files: int
 
 
 def _captures(facts: Iterable[CitationFacts]) -> list[Archived]:
