@@ -7,8 +7,9 @@ A manifest is plain text, one line per file, sorted by path, under a header line
     9a0b…  81733  warc/run-5-demo-gov.warc.gz
 
 It lists the raw capture files of the run's captures, the run's WARC files and the screenshots
-of its captures rendered by then (``screenshot_paths``: the ``screenshots`` table where one
-exists). A WARC file is append-only: a later append (say a rendering's resource records) leaves
+of its captures rendered by then (``screenshot_paths``: PNG, PDF and the WARC file of their
+resource records; ``evidence crawl --render`` and the demo render before the manifest is
+built). A WARC file is append-only: a later append (say a rendering's resource records) leaves
 the first ``bytes`` the manifest names unchanged, so a file is checked over that prefix; only
 WARC files may have grown. The RFC 3161 token of a manifest (``run_manifests.token``, the
 TSA's whole TimeStampResp, DER) covers the SHA-256 of the manifest's UTF-8 text.
@@ -62,12 +63,12 @@ def prefix_sha256(path: Path, size: int | None = None) -> tuple[str, int]:
 
 
 def screenshot_paths(session: Session, run_id: int) -> list[str]:
-    """The stored screenshot files (PNG, PDF) of the run's captures, where a ``screenshots``
-    table exists (the hook for renderings: those made after the manifest are not in it)."""
+    """The stored screenshot files (PNG, PDF, their WARC file) of the run's captures, where a
+    ``screenshots`` table exists (renderings made after the manifest are not in it)."""
     table = Base.metadata.tables.get("screenshots")
     if table is None:
         return []
-    query = (select(table.c.raw_path, table.c.pdf_path)
+    query = (select(table.c.raw_path, table.c.pdf_path, table.c.warc_file)
              .join(Capture, Capture.id == table.c.capture_id).where(Capture.run_id == run_id))
     return [path for row in session.execute(query) for path in row if path]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Capture, Document, Hit, Screenshot, Source, Version
@@ -56,15 +56,23 @@ class Outcome:
 
 
 def jobs(session: Session, source: str | None = None, doc: int | None = None,
-         pending: bool = True) -> list[RenderJob]:
+         pending: bool = True, retry_failed: bool = False) -> list[RenderJob]:
     """The versions' first captures to render: with ``pending``, those of versions with hits
-    that have no screenshot row yet; else every version of the source or document."""
+    that have no screenshot row yet; with ``retry_failed``, those whose every rendering failed
+    (either, with both); with neither, every version of the source or document."""
     query = (select(Capture, Version.id).join(Version, Version.first_capture_id == Capture.id)
              .where(Capture.sha256.is_not(None)).order_by(Capture.id))
+    tried = select(Screenshot.id).where(Screenshot.capture_id == Capture.id).exists()
+    wanted = []
     if pending:
         has_hit = select(Hit.id).where(Hit.version_id == Version.id).exists()
-        done = select(Screenshot.id).where(Screenshot.capture_id == Capture.id).exists()
-        query = query.where(has_hit, ~done)
+        wanted.append(and_(has_hit, ~tried))
+    if retry_failed:
+        ok = select(Screenshot.id).where(Screenshot.capture_id == Capture.id,
+                                         Screenshot.status == "ok").exists()
+        wanted.append(and_(tried, ~ok))
+    if wanted:
+        query = query.where(or_(*wanted))
     if source is not None:
         query = query.join(Source, Source.id == Capture.source_id).where(Source.slug == source)
     if doc is not None:

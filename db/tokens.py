@@ -20,6 +20,14 @@ from rfc3161_client import (
 )
 
 SHA256_OID = x509.ObjectIdentifier("2.16.840.1.101.3.4.2.1")
+DEMO_TSA_FOLDER = "demo-tsa"  # in the data folder: the CA of `evidence demo`'s TSA (demo/tsa.py)
+DEMO_TSA_PATH = "/demo-tsa"  # the URL path of that TSA, on 127.0.0.1
+
+
+def from_demo_tsa(tsa_url: str | None) -> bool:
+    """Whether a token came from `evidence demo`'s local TSA (127.0.0.1, its path)."""
+    url = tsa_url or ""
+    return url.startswith("http://127.0.0.1:") and url.endswith(DEMO_TSA_PATH)
 
 
 @dataclass(frozen=True)

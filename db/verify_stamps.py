@@ -7,7 +7,10 @@
   another digest), and the token's signature verifies through the TSA's certificate up to the
   configured certificates (``tsa_ca``); without them a token cannot be checked, which fails too;
 - a manifest without a token is a warning, "not timestamped", and so are ended runs without a
-  manifest (crawled by `scrapy crawl` or before manifests, or whose manifest was deleted).
+  manifest (crawled by `scrapy crawl` or before manifests, or whose manifest was deleted);
+- with no ``tsa_ca`` configured, the tokens of `evidence demo`'s local TSA are checked against
+  the demo CA in the data folder (``demo-tsa/ca.pem``), with a warning that it is a demo
+  authority, not a trusted one; a configured ``tsa_ca`` is used for every token.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from db.manifests import (
     text_sha256,
 )
 from db.models import RunManifest
-from db.tokens import load_certificates, token_problem
+from db.tokens import DEMO_TSA_FOLDER, from_demo_tsa, load_certificates, token_problem
 
 Report = Callable[[str, str, str, bool], None]  # (check, subject, detail, problem?)
 
@@ -75,11 +78,21 @@ def check_token(row: RunManifest, certs: list[x509.Certificate] | None, note: Re
         note("timestamp", subject, problem, True)
 
 
+def _demo_certs(data_dir: Path) -> list[x509.Certificate] | None:
+    """The demo TSA's CA in the data folder, or None."""
+    try:
+        return load_certificates((data_dir / DEMO_TSA_FOLDER / "ca.pem").read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
 def verify_manifests(session: Session, data_dir: Path, tsa_ca: bytes | None,
                      note: Report) -> dict[str, int]:
     """Check every manifest, its files and its token; return what was checked, by kind."""
     certs = load_certificates(tsa_ca) if tsa_ca else None
+    demo = None if certs else _demo_certs(data_dir)
     checked = {"manifests": 0, "manifest files": 0, "timestamp tokens": 0}
+    by_demo = 0
     for row in all_manifests(session):
         checked["manifests"] += 1
         actual = text_sha256(row.body)
@@ -88,7 +101,13 @@ def verify_manifests(session: Session, data_dir: Path, tsa_ca: bytes | None,
                  f"the stored digest is {row.sha256}", True)
         checked["manifest files"] += check_files(row, data_dir, note)
         checked["timestamp tokens"] += row.token is not None
-        check_token(row, certs, note)
+        from_demo = certs is None and demo is not None and from_demo_tsa(row.tsa_url)
+        by_demo += from_demo and row.token is not None
+        check_token(row, demo if from_demo else certs, note)
+    if by_demo:
+        note("timestamp", "demo TSA", f"{by_demo} tokens of `evidence demo`'s local TSA checked "
+             f"against its CA {data_dir / DEMO_TSA_FOLDER / 'ca.pem'}: a demo authority, not a "
+             "trusted one", False)
     missing = runs_without_manifest(session)
     if missing:
         note("manifest", f"{len(missing)} runs", "no manifest (crawled by `scrapy crawl`, before "

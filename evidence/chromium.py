@@ -1,6 +1,7 @@
 """Headless Chromium driven over the DevTools protocol on a pipe, with no network of its own.
 
-One browser process per page (nothing carries over from one page to the next), started with
+One browser process per page (nothing carries over from one page to the next; its profile and
+its TMPDIR are a temporary folder of its own, removed after it), started with
 ``--remote-debugging-pipe`` (commands on fd 3, answers on fd 4, NUL-terminated JSON). Every
 request the page makes is paused by the Fetch domain and answered by ``answer`` (stored bytes)
 or failed; as a second wall the browser's proxy is a closed port on 127.0.0.1 with no bypass,
@@ -28,6 +29,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 BASH = shutil.which("bash") or "/bin/bash"  # dash cannot redirect descriptors above 9
 MAX_HEIGHT = 16384  # CSS pixels: a full-page PNG is cut below this
 WIDTH, HEIGHT = 1280, 900
+SOCKET_TAIL = len("/t/org.chromium.Chromium.XXXXXX/SingletonSocket")
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -168,8 +170,9 @@ class _Session:
         return self.pipe.call(method, params, self.session)
 
 
-def _launch(binary: Path, profile: str) -> tuple[subprocess.Popen[bytes], int, int]:
-    """Start Chromium with a DevTools pipe; return the process, our write and read ends."""
+def _launch(binary: Path, scratch: str) -> tuple[subprocess.Popen[bytes], int, int]:
+    """Start Chromium with a DevTools pipe, its profile and temporary files in ``scratch``;
+    return the process, our write and read ends."""
     to_browser_r, to_browser_w = os.pipe()
     from_browser_r, from_browser_w = os.pipe()
     to_browser_r, from_browser_w = _above_4(to_browser_r), _above_4(from_browser_w)
@@ -178,13 +181,37 @@ def _launch(binary: Path, profile: str) -> tuple[subprocess.Popen[bytes], int, i
     wire = (f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w} '
             f"{to_browser_r}<&- {from_browser_w}>&-")
     proc = subprocess.Popen(
-        [BASH, "-c", wire, str(binary), *FLAGS, f"--user-data-dir={profile}",
+        [BASH, "-c", wire, str(binary), *FLAGS, f"--user-data-dir={_profile(scratch)}",
          "about:blank"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        pass_fds=(to_browser_r, from_browser_w), start_new_session=True)
+        pass_fds=(to_browser_r, from_browser_w), start_new_session=True,
+        env=_browser_env(scratch))
     os.close(to_browser_r)
     os.close(from_browser_w)
     return proc, to_browser_w, from_browser_r
+
+
+def _scratch() -> str:
+    """A new folder for one browser, in the temporary folder, or in /tmp when that path is too
+    long for the browser's singleton socket (a Unix socket path has at most 107 bytes)."""
+    scratch = tempfile.mkdtemp(prefix="evidence-render-")
+    if len(scratch) + SOCKET_TAIL > 107 and os.path.isdir("/tmp"):
+        os.rmdir(scratch)
+        scratch = tempfile.mkdtemp(prefix="evidence-render-", dir="/tmp")
+    return scratch
+
+
+def _profile(scratch: str) -> str:
+    """The browser's profile folder inside its scratch folder."""
+    return os.path.join(scratch, "profile")
+
+
+def _browser_env(scratch: str) -> dict[str, str]:
+    """Our environment with TMPDIR inside ``scratch``: the browser's own temporary folders (its
+    singleton socket's org.chromium.Chromium.*, left behind when it is killed) go with it."""
+    tmp = os.path.join(scratch, "t")
+    os.makedirs(tmp, exist_ok=True)
+    return {**os.environ, "TMPDIR": tmp}
 
 
 def _above_4(fd: int) -> int:
@@ -194,14 +221,14 @@ def _above_4(fd: int) -> int:
     return moved
 
 
-def _stop(proc: subprocess.Popen[bytes], fds: tuple[int, int], profile: str) -> None:
+def _stop(proc: subprocess.Popen[bytes], fds: tuple[int, int], scratch: str) -> None:
     for fd in fds:
         os.close(fd)
     if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 9)
     proc.wait(timeout=10)
-    shutil.rmtree(profile, ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def render(url: str, answer: Answer, timeout: float = 30.0, settle: float = 1.0,
@@ -210,13 +237,17 @@ def render(url: str, answer: Answer, timeout: float = 30.0, settle: float = 1.0,
     binary = binary or chromium_path()
     if binary is None:
         raise RenderError("chromium is not installed")
-    profile = tempfile.mkdtemp(prefix="evidence-render-")
-    proc, write_fd, read_fd = _launch(binary, profile)
+    scratch = _scratch()  # profile and TMPDIR, removed after
+    try:
+        proc, write_fd, read_fd = _launch(binary, scratch)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     try:
         pipe = _Pipe(proc, write_fd, read_fd, time.monotonic() + timeout)
         return _render_page(pipe, url, answer, settle, pdf)
     finally:
-        _stop(proc, (write_fd, read_fd), profile)
+        _stop(proc, (write_fd, read_fd), scratch)
 
 
 def _attach(pipe: _Pipe) -> str:

@@ -17,6 +17,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--pending", action="store_true",
                    help="pages with hits that have no screenshot yet (the default without "
                         "--source or --doc)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="pages whose every rendering failed (a timeout on a busy machine, say): "
+                        "render them again (with --pending: those too)")
     p.add_argument("--source", help="only this source's pages (without --pending: all of them)")
     p.add_argument("--doc", type=row_id, help="only this document (without --pending: every "
                                               "version of it, hits or not)")
@@ -38,9 +41,11 @@ def render(args: argparse.Namespace) -> int:
     if chromium_path() is None:
         raise UserError("chromium is not installed (apt-get install chromium)")
     engine = open_database(args.db, create=False)
-    pending = args.pending or (args.source is None and args.doc is None)
+    pending = args.pending or (args.source is None and args.doc is None
+                                and not args.retry_failed)
     with session_scope(engine) as session:
-        todo = jobs(session, args.source, args.doc, pending=pending)
+        todo = jobs(session, args.source, args.doc, pending=pending,
+                    retry_failed=args.retry_failed)
     summary = render_jobs(engine, data_dir_for(resolve_db_url(args.db)), todo,
                           workers=args.workers, timeout=args.timeout,
                           progress=lambda o: print(f"{'ok' if o.error is None else 'FAILED'}"

@@ -67,6 +67,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("crawl", parents=[common], help="crawl sources into the database")
     p.add_argument("sources", nargs="*", help="source slugs (see `evidence sources`)")
     p.add_argument("--all", action="store_true", help="crawl every source")
+    p.add_argument("--render", action="store_true",
+                   help="then screenshot the pages with hits in headless Chromium (as "
+                        "`evidence render --pending`), before the run's manifest is sealed")
     _crawl_options(p)
     p.set_defaults(func=crawl)
 
@@ -112,7 +115,7 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int,
-                    recheck_days: float | None = None) -> int:
+                    recheck_days: float | None = None, render: bool = False) -> int:
     """Crawl under the lock, write the morning report, print the summary."""
     from evidence.cmd_ops import write_run_report
     from evidence.crawl import run_crawl
@@ -127,7 +130,7 @@ def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int,
         incremental = not args.full and os.environ.get("EVIDENCE_INCREMENTAL", "1") not in (
             "0", "false", "no")
         outcome = run_crawl(slugs, args.db, incremental=incremental, progress=args.progress,
-                            queue=queue, recheck_days=recheck_days)
+                            queue=queue, recheck_days=recheck_days, render=render)
     except LockedError as exc:
         print(f"evidence: {exc}; not starting a second one", file=sys.stderr)
         return EXIT_LOCKED
@@ -135,6 +138,8 @@ def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int,
         print(f"note: run(s) {', '.join(map(str, outcome.killed_runs))} had been killed; "
               "this run picks up what they did not store")
     _print_summary(args.db, outcome.run_id, outcome.log_file, top=top)
+    for line in outcome.screenshots:
+        print(line)
     print(f"Timestamp: {outcome.timestamp}")
     md, _ = write_run_report(args.db, outcome.run_id)
     print(f"Report: {md} (and .html)")
@@ -179,21 +184,25 @@ def crawl(args: argparse.Namespace) -> int:
     if not args.sources and not args.all:
         raise UserError("name at least one source, or pass --all")
     slugs = _known_slugs([] if args.all else args.sources)
-    return _run_and_report(slugs, args, top=5)
+    return _run_and_report(slugs, args, top=5, render=args.render)
 
 
 def demo(args: argparse.Namespace) -> int:
     """Serve the bundled demo site on 127.0.0.1, crawl it as first published and again a day
-    later (evidence/demo_later.py), and print what was found."""
+    later (evidence/demo_later.py), screenshot the pages with hits after each crawl, timestamp
+    the runs' manifests with a local demo TSA (evidence/demo_stamps.py), print what was found."""
     from demo.server import DEMO_ORIGIN, DemoServer
     from evidence.demo_later import NEVER
+    from evidence.demo_stamps import demo_timestamps
 
-    with DemoServer(port=_demo_port(args.port)) as server:
+    data_dir = data_dir_for(resolve_db_url(args.db))
+    with DemoServer(port=_demo_port(args.port)) as server, \
+            demo_timestamps(data_dir) as stamps:
         os.environ["EVIDENCE_DEMO_URL"] = server.url  # the demo sources' proxy
         slugs = [slug for slug in _known_slugs([]) if slug.startswith("demo-")]
         print(f"Demo site (invented content) at {DEMO_ORIGIN}, served on {server.url}; "
-              f"crawling {', '.join(slugs)} …")
-        status = _run_and_report(slugs, args, top=args.top, recheck_days=NEVER)
+              f"crawling {', '.join(slugs)} …\n{stamps}")
+        status = _run_and_report(slugs, args, top=args.top, recheck_days=NEVER, render=True)
         if status != 0 or args.queue:
             return status
         server.later = True
@@ -214,6 +223,9 @@ def _demo_later(args: argparse.Namespace, proxy: str) -> int:
     run_id = latest_run_id(args.db)
     log_file = data_dir_for(resolve_db_url(args.db)) / "logs" / f"run-{run_id}.log"
     _print_summary(args.db, run_id, log_file, top=0)
+    for line in done.stdout.splitlines():  # the child's screenshots and timestamp
+        if line.startswith(("Screenshots", "  failed: ", "Timestamp: ")):
+            print(line)
     md, _ = write_run_report(args.db, run_id)
     print(f"Report: {md} (and .html)")
     return 0

@@ -31,6 +31,7 @@ class CrawlOutcome:
     log_file: Path
     killed_runs: list[int]
     timestamp: str = ""  # the run manifest's timestamp: stamped when, or not and why
+    screenshots: tuple[str, ...] = ()  # with render: what rendering the pages with hits did
 
 
 def _settings(db_url: str, run_id: int, log_file: Path, incremental: bool,
@@ -64,9 +65,10 @@ def merge_stats(per_source: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
               progress: bool | None = None, queue: SharedQueue | None = None,
-              recheck_days: float | None = None) -> CrawlOutcome:
+              recheck_days: float | None = None, render: bool = False) -> CrawlOutcome:
     """Crawl the given sources as one recorded run: under the crawl lock, or as a worker
-    of a crawl shared through ``queue``; ``recheck_days`` overrides the re-check cadence."""
+    of a crawl shared through ``queue``; ``recheck_days`` overrides the re-check cadence;
+    ``render``: screenshots of the pages with hits, before the run's manifest is sealed."""
     db_url = resolve_db_url(db)
     engine = open_database(db_url)
     data_dir = data_dir_for(db_url)
@@ -86,9 +88,17 @@ def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
         status, stats = _crawl(slugs, settings, show)
         with session_scope(engine) as session:
             finish_run(session, run_id, status, stats)
+        shots = tuple(_render(engine, data_dir)) if render else ()
         stamped = _seal(engine, data_dir, run_id)
     engine.dispose()
-    return CrawlOutcome(run_id, status, stats, log_file, killed, stamped)
+    return CrawlOutcome(run_id, status, stats, log_file, killed, stamped, shots)
+
+
+def _render(engine: Any, data_dir: Path) -> list[str]:
+    """Screenshots of the pages with hits not yet rendered (so the manifest lists them)."""
+    from evidence.render import render_pending
+
+    return render_pending(engine, data_dir)
 
 
 def _seal(engine: Any, data_dir: Path, run_id: int) -> str:

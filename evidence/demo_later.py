@@ -10,7 +10,8 @@ site, so a rerun, or a run after one that was killed half-way, converges on the 
 versions and hits (a rerun stores nothing: the first state's pages are already stored, the later
 state's answer unchanged or stay removed). Scrapy's reactor runs once per process, so the second
 crawl is `evidence crawl` in a child process, sharing the database, the data directory and the
-demo server (its proxy, ``EVIDENCE_DEMO_URL``).
+demo server (its proxy, ``EVIDENCE_DEMO_URL``) and the demo TSA (``EVIDENCE_TSA_URL``); it
+renders the pages with hits it stored (``--render``) before its manifest is sealed.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def crawl_later(db: str | None, proxy: str) -> subprocess.CompletedProcess[str]:
     """Crawl the changed demo source again in a child process, re-checking its stored pages."""
     env = {**os.environ, "EVIDENCE_DEMO_URL": proxy, "EVIDENCE_RECHECK_DAYS": "0"}
     command = [sys.executable, "-m", "evidence.cli", "crawl", *LATER_SOURCES,
-               "--db", resolve_db_url(db), "--no-progress"]
+               "--db", resolve_db_url(db), "--no-progress", "--render"]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 

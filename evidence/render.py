@@ -4,6 +4,7 @@ calling thread only (db/screenshots.py)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -17,6 +18,8 @@ from db.rawstore import RawStore
 from db.screenshots import Outcome, RenderJob, StoredAnswers, record, render_sink, utcnow
 from db.warc import WarcSink
 from evidence import chromium
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,3 +79,27 @@ def _keep(engine: Engine, store: RawStore, sink: WarcSink, outcome: Outcome,
         summary.failed.append((outcome.job.url, outcome.error))
     if progress is not None:
         progress(outcome)
+
+
+def render_pending(engine: Engine, data_dir: Path, workers: int = 2,
+                   timeout: float = 30.0) -> list[str]:
+    """After a crawl: render the pages with hits not yet rendered; lines saying what became of
+    them, or why none were (Chromium not installed); a failure never fails the crawl."""
+    from db.screenshots import jobs
+
+    if chromium.chromium_path() is None:
+        return ["Screenshots: skipped: chromium is not installed (apt-get install chromium); "
+                "`evidence render --pending` makes them later"]
+    try:
+        with session_scope(engine) as session:
+            todo = jobs(session)
+        summary = render_jobs(engine, data_dir, todo, workers=workers, timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - the crawl is stored: report, do not fail
+        logger.exception("rendering after the crawl failed")
+        return [f"Screenshots: not made: {exc}; `evidence render --pending` tries again"]
+    if not todo:
+        return ["Screenshots: none pending (every page with hits has been rendered)"]
+    lines = [f"Screenshots of pages with hits: {summary.rendered} rendered, "
+             f"{len(summary.failed)} failed ({summary.seconds:.1f}s)"]
+    lines += [f"  failed: {url}: {reason}" for url, reason in summary.failed]
+    return lines

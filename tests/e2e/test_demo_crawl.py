@@ -19,9 +19,11 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import open_database, session_scope
-from db.models import Capture, Document, Hit, Version
+from db.models import Capture, Document, Hit, RunManifest, Screenshot, Version
 from db.queries import counts
 from demo.server import DEMO_ORIGIN
+from demo.tsa import openssl
+from evidence.chromium import chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "demo" / "manifest.json").read_text(encoding="utf-8"))
@@ -59,6 +61,7 @@ class DemoRun:
     first: subprocess.CompletedProcess[str]
     counts_after_first: dict[str, int]
     raw_files_after_first: set[str]
+    shots_after_first: list[tuple[int, str]]  # (capture id, status) of every rendering
 
 
 def raw_files(db: Path) -> set[str]:
@@ -76,7 +79,17 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
     with session_scope(engine) as session:
         snapshot = counts(session)
     engine.dispose()
-    yield DemoRun(db, DEMO_ORIGIN, port, first, snapshot, raw_files(db))
+    yield DemoRun(db, DEMO_ORIGIN, port, first, snapshot, raw_files(db), screenshots(db))
+
+
+def screenshots(db: Path) -> list[tuple[int, str]]:
+    """(capture id, status) of every rendering, in order."""
+    engine = open_database(str(db), create=False)
+    with session_scope(engine) as session:
+        found = [(s.capture_id, s.status) for s in
+                 session.scalars(select(Screenshot).order_by(Screenshot.id))]
+    engine.dispose()
+    return found
 
 
 def test_demo_prints_summary_and_citations(demo_run: DemoRun) -> None:
@@ -167,6 +180,53 @@ def test_gbk_notice_metadata(demo_run: DemoRun) -> None:
         assert "\ufffd" not in version.text and "锟" not in version.text
 
 
+def _with_hits_and_manifests(db: Path) -> tuple[dict[int, str], dict[int, RunManifest]]:
+    """The first capture of every version with hits (id -> URL); the manifests by run."""
+    engine = open_database(str(db), create=False)
+    with session_scope(engine) as session:
+        has_hit = select(Hit.id).where(Hit.version_id == Version.id).exists()
+        pages: dict[int, str] = {capture: url for capture, url in session.execute(
+            select(Capture.id, Capture.url).join(
+                Version, Version.first_capture_id == Capture.id).where(has_hit))}
+        manifests = {m.run_id: m for m in session.scalars(select(RunManifest))}
+        session.expunge_all()
+    engine.dispose()
+    return pages, manifests
+
+
+def test_demo_renders_pages_with_hits_and_timestamps_its_runs(demo_run: DemoRun) -> None:
+    out = demo_run.first.stdout
+    pages, manifests = _with_hits_and_manifests(demo_run.db)
+    if openssl() is None:
+        assert "Timestamps: skipped: openssl is not installed" in out
+    else:
+        assert "Timestamps: by a demo TSA on 127.0.0.1" in out and "not a trusted one" in out
+        assert re.findall(r"Timestamp: run (\d+): .* timestamped at", out) == ["1", "2"], out
+        assert all(m.token for m in manifests.values()) and set(manifests) == {1, 2}
+    if chromium_path() is None:
+        assert out.count("Screenshots: skipped: chromium is not installed") == 2
+        return
+    assert len(re.findall(r"Screenshots of pages with hits: \d+ rendered", out)) == 2, out
+    shots = demo_run.shots_after_first
+    assert sorted(c for c, _ in shots) == sorted(pages)  # every page with hits, once
+    failed = [pages[c] for c, status in shots if status != "ok"]
+    assert all(url.endswith(".docx") for url in failed)  # a download is no page to show
+    assert f"  failed: {failed[0]}: navigation failed" in out
+    engine = open_database(str(demo_run.db), create=False)
+    with session_scope(engine) as session:
+        ok = list(session.scalars(select(Screenshot).where(Screenshot.status == "ok")))
+        listed = "".join(m.body for m in manifests.values())
+        assert ok and all(f"  {s.raw_path}\n" in listed and f"  {s.warc_file}\n" in listed
+                          for s in ok)  # rendered before the runs were sealed
+    engine.dispose()
+    verify = evidence("verify", "--db", str(demo_run.db), env={"EVIDENCE_TSA_CA": ""})
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert f"{len(ok)} screenshots" in verify.stdout
+    if openssl() is not None:
+        assert "2 timestamp tokens" in verify.stdout
+        assert "tokens of `evidence demo`'s local TSA checked against its CA" in verify.stdout
+
+
 def test_second_demo_on_another_port_adds_nothing(demo_run: DemoRun) -> None:
     # the first run's port is still taken (as by TIME_WAIT): the site comes up on another one
     with socket.socket() as taken:
@@ -193,6 +253,14 @@ def test_second_demo_on_another_port_adds_nothing(demo_run: DemoRun) -> None:
     assert "re-checked unchanged, 0 changed (a new version), 0 removed" in \
         again.stdout.split("A day later")[1]
     assert raw_files(demo_run.db) == demo_run.raw_files_after_first
+    assert screenshots(demo_run.db) == demo_run.shots_after_first  # no second rendering
+    if chromium_path() is not None:
+        assert again.stdout.count("Screenshots: none pending") == 2, again.stdout
+    if openssl() is not None:  # the demo CA is reused: the first runs' tokens still verify
+        assert re.findall(r"Timestamp: run (\d+): .* timestamped at", again.stdout) == \
+            ["3", "4"]
+        verify = evidence("verify", "--db", str(demo_run.db), env={"EVIDENCE_TSA_CA": ""})
+        assert verify.returncode == 0 and "4 timestamp tokens" in verify.stdout, verify.stdout
 
 
 def test_show_and_export(demo_run: DemoRun, tmp_path: Path) -> None:

@@ -91,3 +91,23 @@ def test_a_failure_is_a_row_with_its_reason(stored: tuple[Engine, Path]) -> None
         assert jobs(session) == []  # a failure is not retried by --pending
     assert (shot.status, shot.error, shot.sha256, shot.warc_file) == ("failed", "timeout", None,
                                                                       None)
+
+
+def test_retry_failed_selects_pages_whose_every_rendering_failed(
+        stored: tuple[Engine, Path]) -> None:
+    engine, data = stored
+    with session_scope(engine) as session:
+        job = jobs(session)[0]
+    sink = render_sink(data, datetime.now(UTC))
+    for fields in ({"error": "timeout"}, {"error": "timeout"}):
+        with session_scope(engine) as session:
+            record(session, RawStore(data), sink, outcome(job, **fields))
+    with session_scope(engine) as session:
+        assert jobs(session) == []
+        assert jobs(session, retry_failed=True) == [job]  # two failures, no success
+        assert jobs(session, pending=False, retry_failed=True) == [job]
+        assert jobs(session, doc=(job.document_id or 0) + 1000, retry_failed=True) == []
+        record(session, RawStore(data), sink, outcome(job, png=PNG, width=1, height=1))
+    sink.close()
+    with session_scope(engine) as session:
+        assert jobs(session, retry_failed=True) == []  # rendered once: nothing to retry

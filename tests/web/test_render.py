@@ -7,6 +7,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -298,3 +301,61 @@ def test_verify_checks_the_screenshots(rendered: tuple[Path, int], tmp_path: Pat
     assert main(["verify", "--db", str(copy)]) == 1
     out = capsys.readouterr().out
     assert f"screenshot: {png}: altered or missing" in out
+    # the demo renders before it seals a run: its timestamped manifest names the PNG too
+    assert f"MISMATCH manifest: run 1: {shot.raw_path}: changed" in out
+
+
+def test_retry_failed_renders_what_only_failed(rendered: tuple[Path, int], tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    db, _ = rendered
+    copy = copy_db(db, tmp_path)
+    page = "http://hostile.evidence.test/render/retry.html"
+    store_pages(copy, {page: f"<html><body><h1>示范测试</h1>{TEXT}</body></html>".encode()})
+    engine = open_database(str(copy), create=False)
+    with session_scope(engine) as session:
+        doc = str(session.scalar(select(Capture.document_id).where(Capture.url == page)))
+    engine.dispose()
+    assert main(["render", "--db", str(copy), "--doc", doc, "--timeout", "0.01"]) == 1
+    assert main(["render", "--db", str(copy), "--pending"]) == 0  # --pending: not retried
+    capsys.readouterr()
+    assert main(["render", "--db", str(copy), "--retry-failed", "--doc", doc]) == 0
+    assert capsys.readouterr().out.startswith("ok  ")
+    assert main(["render", "--db", str(copy), "--retry-failed", "--doc", doc]) == 0
+    assert capsys.readouterr().out.startswith("0 rendered, 0 failed")
+    shots, captures, _ = rows(copy)
+    mine = [s.status for s in shots if captures[s.capture_id].url == page]
+    assert mine == ["failed", "ok"]
+
+
+def test_each_browser_has_a_scratch_folder_removed_after(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         request: pytest.FixtureRequest) -> None:
+    """Profile and TMPDIR (Chromium's org.chromium.Chromium.* singleton folder, left behind by
+    a killed browser) are one folder per browser, removed after it, also after a timeout."""
+    root = Path(tempfile.mkdtemp(prefix="t", dir="/tmp"))  # short: a socket path goes in it
+    request.addfinalizer(lambda: shutil.rmtree(root, ignore_errors=True))
+    monkeypatch.setenv("TMPDIR", str(root))
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    launched: list[str] = []
+    launch = chromium._launch
+
+    def spy(binary: Path, scratch: str) -> Any:
+        launched.append(scratch)
+        return launch(binary, scratch)
+
+    monkeypatch.setattr(chromium, "_launch", spy)
+    page = "http://scratch.evidence.test/"
+    shot = chromium.render(page, lambda url: (200, {"Content-Type": "text/html"},
+                                              TEXT.encode()) if url == page else None, pdf=False)
+    assert shot.png.startswith(b"\x89PNG")
+    with pytest.raises(chromium.RenderError, match="timeout"):
+        chromium.render(page, lambda url: (200, {"Content-Type": "text/html"}, HANG)
+                        if url == page else None, timeout=3)
+    assert len(set(launched)) == 2 and all(Path(s).parent == root for s in launched)
+    assert list(root.iterdir()) == []  # no profile, no org.chromium.Chromium.* left behind
+    long = tmp_path / ("x" * 60)
+    long.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    scratch = chromium._scratch()  # too long for the browser's socket: made in /tmp instead
+    assert scratch.startswith("/tmp/evidence-render-") and list(long.iterdir()) == []
+    os.rmdir(scratch)
