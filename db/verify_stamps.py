@@ -8,13 +8,15 @@
   configured certificates (``tsa_ca``); without them a token cannot be checked, which fails too;
 - a manifest without a token is a warning, "not timestamped", and so are ended runs without a
   manifest (crawled by `scrapy crawl` or before manifests, or whose manifest was deleted);
-- with no ``tsa_ca`` configured, the tokens of `evidence demo`'s local TSA are checked against
-  the demo CA in the data folder (``demo-tsa/ca.pem``), with a warning that it is a demo
-  authority, not a trusted one; a configured ``tsa_ca`` is used for every token.
+- with no ``tsa_ca`` configured, the tokens of `evidence demo`'s local TSA, on runs of the demo's
+  sources only, are checked against the demo CA in the data folder (``demo-tsa/ca.pem``), with a
+  warning that it is a demo authority, not a trusted one; a configured ``tsa_ca`` is used for
+  every token.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from db.manifests import (
     runs_without_manifest,
     text_sha256,
 )
-from db.models import RunManifest
+from db.models import CrawlRun, RunManifest
 from db.tokens import DEMO_TSA_FOLDER, from_demo_tsa, load_certificates, token_problem
 
 Report = Callable[[str, str, str, bool], None]  # (check, subject, detail, problem?)
@@ -86,6 +88,16 @@ def _demo_certs(data_dir: Path) -> list[x509.Certificate] | None:
         return None
 
 
+def _demo_run(session: Session, run_id: int) -> bool:
+    """Whether a run crawled only the demo's sources (the demo CA vouches for nothing else)."""
+    run = session.get(CrawlRun, run_id)
+    try:
+        slugs = json.loads(run.sources) if run is not None else []
+    except ValueError:
+        return False
+    return bool(slugs) and all(str(slug).startswith("demo-") for slug in slugs)
+
+
 def verify_manifests(session: Session, data_dir: Path, tsa_ca: bytes | None,
                      note: Report) -> dict[str, int]:
     """Check every manifest, its files and its token; return what was checked, by kind."""
@@ -101,7 +113,8 @@ def verify_manifests(session: Session, data_dir: Path, tsa_ca: bytes | None,
                  f"the stored digest is {row.sha256}", True)
         checked["manifest files"] += check_files(row, data_dir, note)
         checked["timestamp tokens"] += row.token is not None
-        from_demo = certs is None and demo is not None and from_demo_tsa(row.tsa_url)
+        from_demo = (certs is None and demo is not None and from_demo_tsa(row.tsa_url)
+                     and _demo_run(session, row.run_id))
         by_demo += from_demo and row.token is not None
         check_token(row, demo if from_demo else certs, note)
     if by_demo:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import open_database, session_scope
-from db.models import Capture, Document, Hit, RunManifest, Screenshot, Version
+from db.models import Capture, CrawlRun, Document, Hit, RunManifest, Screenshot, Version
 from db.queries import counts
 from demo.server import DEMO_ORIGIN
 from demo.tsa import openssl
@@ -225,6 +226,22 @@ def test_demo_renders_pages_with_hits_and_timestamps_its_runs(demo_run: DemoRun)
     if openssl() is not None:
         assert "2 timestamp tokens" in verify.stdout
         assert "tokens of `evidence demo`'s local TSA checked against its CA" in verify.stdout
+
+
+def test_demo_ca_vouches_only_for_demo_runs(demo_run: DemoRun, tmp_path: Path) -> None:
+    if openssl() is None:
+        pytest.skip("openssl is not installed: the demo's runs are not timestamped")
+    db = tmp_path / "copy.db"  # a deployment's database whose run claims the demo TSA's token
+    db.write_bytes(demo_run.db.read_bytes())
+    shutil.copytree(demo_run.db.with_name(demo_run.db.stem + "-data"), tmp_path / "copy-data")
+    engine = open_database(str(db), create=False)
+    with session_scope(engine) as session:
+        session.get(CrawlRun, 1).sources = '["xinhua"]'
+    engine.dispose()
+    verify = evidence("verify", "--db", str(db), env={"EVIDENCE_TSA_CA": ""})
+    assert verify.returncode != 0, verify.stdout
+    assert "run 1: its token cannot be checked: no TSA certificates configured" in \
+        verify.stdout + verify.stderr
 
 
 def test_second_demo_on_another_port_adds_nothing(demo_run: DemoRun) -> None:
