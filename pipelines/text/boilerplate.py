@@ -1,10 +1,11 @@
 """Boilerplate lines of Chinese and English pages, recognised by their wording and shape.
 
-Extractors keep the lines around an article that a reader skips: ICP 备案 and 版权所有
-footers, 主办/承办 单位, 打印本页/关闭窗口, 分享到, 【字体：大 中 小】, 上一篇/下一篇,
-责任编辑 and 来源 lines, bare dates and link lists flattened into one line. Short lines that
-say so are dropped; a related-links heading (相关新闻, 相关报道, Related stories …) in the
-second half of the text ends it. ``is_prose`` tells running text (a sentence) from such lines.
+Extractors keep the lines around an article that a reader skips: ICP 备案, 许可证编号, 举报电话
+and 版权所有 footers, 主办/承办 单位, 打印本页/关闭窗口, 分享到, 【字体：大 中 小】, 上一篇/下一篇,
+the head's 发布时间 line, 责任编辑 and 来源 lines, bare dates and link lists flattened into one
+line. Short lines that say so are dropped (footer licences and hotlines even in a long line); a
+related-links heading (相关新闻, 相关报道, Related stories …) in the second half of the text ends
+it. ``is_prose`` tells running text (a sentence) from such lines.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ _BOILERPLATE = re.compile(
     r"^来源[:：]|^本文来源|^稿源|点击[数量][:：]|浏览次数|阅读次数|您当前的位置|当前位置[:：]|"
     r"您的位置|^首页\s*[>|»]",
     re.IGNORECASE,
+)
+# footers that name a licence, a filing or a hotline: never in running text, so dropped even in a
+# long line ("示例日报网 滇ICP备11000491号-1 经营许可证编号：… 互联网新闻信息服务许可证编号：…")
+MAX_FOOTER_CHARS = 200
+_FOOTER = re.compile(
+    r"ICP[备证]\s*\d|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP|"
+    r"公网安备\s*\d|许可证编号|新闻信息服务许可|不良信息举报|举报电话|举报邮箱|"
+    r"^(?:发布时间|发布日期)[:：]\s*\d{4}[^。，]{0,40}$"  # the head's "发布时间：… 来源：…" line
 )
 _RELATED = re.compile(
     r"^[【\[]?(相关新闻|相关报道|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|热门推荐|"
@@ -71,6 +80,8 @@ def clean_lines(text: str) -> str:
 def is_boilerplate(line: str) -> bool:
     """Tell whether a line is a footer, tool, navigation, metadata or link-list line."""
     if len(line) <= MAX_BOILERPLATE_CHARS and _BOILERPLATE.search(line):
+        return True
+    if len(line) <= MAX_FOOTER_CHARS and _FOOTER.search(line):
         return True
     return bool(
         _BARE_DATE.match(line) or _ORIGINAL_TITLE.match(line) or _DATED_ITEM.match(line)

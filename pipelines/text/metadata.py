@@ -17,13 +17,16 @@ _FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "editor": ("责任编辑", "责编", "编辑"),
     "author": ("作者", "记者", "撰稿", "撰文", "执笔人", "执笔"),
     "doc_number": ("发文字号", "文号"),
+    "organ": ("发文机关",),  # a government document's issuing organ: its author (authors.py)
 }
 _FIELD_OF = {label: field for field, labels in _FIELD_LABELS.items() for label in labels}
 MAX_NAME_CHARS = 30  # an author value longer than this is not a name
 MAX_HAN_NAME = 6  # nor is one of more Han characters without a space (a user name may have 6)
+MAX_ORGAN_CHARS = 40  # 发文机关: one or a few organs ("吉林省人民政府", "省发展改革委 省财政厅")
+_NEXT_LINE_FIELDS = ("author", "organ")  # "作者：" ending a table cell, the name in the next
 # Other labels that end a value: 来源：新华社 发布时间：2023-05-10 | 索引号：0001/2023-00012
 _OTHER_LABELS = (
-    "发布时间", "发布日期", "成文日期", "发文日期", "时间", "日期", "索引号", "发文机关",
+    "发布时间", "发布日期", "成文日期", "发文日期", "时间", "日期", "索引号",
     "发布机构", "主题分类", "浏览次数", "点击数", "字号", "字体", "分享到",
 )  # fmt: skip
 _ALL_LABELS = sorted([*_FIELD_OF, *_OTHER_LABELS], key=len, reverse=True)
@@ -52,6 +55,7 @@ class PageMeta:
     author: str | None = None  # 作者 / 记者
     doc_number: str | None = None  # 文号, e.g. 新人社发〔2023〕12号
     published_at: date | None = None
+    organ: str | None = None  # 发文机关: the organ issuing a government document
 
 
 def find_metadata(text: str) -> PageMeta:
@@ -68,6 +72,7 @@ def find_metadata(text: str) -> PageMeta:
         author=values.get("author") or _byline_author(text),
         doc_number=values.get("doc_number") or _standalone_doc_number(text),
         published_at=find_labelled_date(simplified, bare_fallback=False),
+        organ=values.get("organ"),
     )
 
 
@@ -81,12 +86,31 @@ def _labelled_values(simplified: str, text: str) -> dict[str, str]:
             continue
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         raw = text[label.end() : end]
+        next_line = field in _NEXT_LINE_FIELDS and bool(re.match(r"[ \t]*[\r\n]", raw))
+        if next_line:  # "作者：" ends its table cell: the value is the next line
+            raw = raw.lstrip(" \t\r\n")
         value = _cut_value(raw, field == "doc_number")
         if value and field == "author":  # 作者：宋怡 杨志华: one name per space
-            value = han_names(raw.strip().split("\n", 1)[0]) or _plain_name(value)
+            first = raw.strip().split("\n", 1)[0]
+            value = han_names(first) or (_latin_name(first) if next_line else _plain_name(value))
+        elif value and field == "organ":
+            value = _organ(raw.strip().split("\n", 1)[0])
         if value:
             values[field] = value
     return values
+
+
+def _latin_name(line: str) -> str | None:
+    """A line that is a Latin-script name or user name and nothing else ("duscha", "Joel S.")."""
+    return line.strip() if re.fullmatch(r"\s*[A-Za-z][\w .'’-]{1,29}\s*", line) else None
+
+
+def _organ(line: str) -> str | None:
+    """A 发文机关 value: the organs' names (Han characters, spaces between several)."""
+    value = " ".join(line.split())
+    if len(value) > MAX_ORGAN_CHARS or not re.fullmatch(r"[\u4e00-\u9fff（）() 、]+", value):
+        return None
+    return value
 
 
 def _cut_value(raw: str, is_doc_number: bool) -> str | None:

@@ -10,6 +10,7 @@ deadlines) and in sidebars are never looked at.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from pipelines.text.boilerplate import is_prose
@@ -19,6 +20,12 @@ HEAD_LINES = 8  # lines under the title (above the text) searched when the other
 MAX_HEAD = 15  # a title further than this above the text is another title (a sidebar's)
 KEY_CHARS = 12  # letters and digits of a line that identify it on the page
 BYLINE_LINES = 4  # lines at the top of the text that may still be its byline and date
+CLOSING_LINES = 3  # lines after the text (and its own last lines) that may hold a closing date
+# a line that is only a date, as essays and notices end: "2005年3月12日", "（2005年3月12日于沙泉）"
+_DATE_LINE = re.compile(
+    r"[(（]?\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"\s*(?:于\s*\S{1,12})?\s*[)）]?"
+)
 
 
 def date_near_title(page_text: str, title: str | None, text: str) -> date | None:
@@ -29,6 +36,34 @@ def date_near_title(page_text: str, title: str | None, text: str) -> date | None
             found = parse_date(line)
             if found:
                 return found
+    return None
+
+
+def head_lines(lines: list[str], title: str | None, text: str) -> list[str]:
+    """The page lines from under the title down to the main text, and the text's own first
+    lines before its first sentence: where a byline is printed ([] when either end is not
+    found on the page)."""
+    body = text_start(lines, text, title)
+    head = _find_above(lines, title, body)
+    if head is None or body is None:
+        return []
+    return lines[head + 1 : body] + _byline(lines[body:])
+
+
+def date_after_text(page_text: str, text: str) -> date | None:
+    """The date a line of its own prints at the end of the text or right under it, as an essay
+    or a notice is dated (a 落款); only lines that hold nothing but the date count."""
+    body = [line for line in text.split("\n") if line.strip()]
+    if not body:
+        return None
+    lines = page_text.split("\n")
+    last_key = _key(body[-1])
+    end = next((i for i in range(len(lines) - 1, -1, -1)
+                if len(last_key) >= 4 and last_key in _key_all(lines[i])), None)
+    after = lines[end + 1 : end + 1 + CLOSING_LINES] if end is not None else []
+    for line in body[-CLOSING_LINES:] + after:
+        if _DATE_LINE.fullmatch(line.strip()):
+            return parse_date(line)
     return None
 
 

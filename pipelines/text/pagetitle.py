@@ -6,13 +6,14 @@ after "--" or a space ("标题 东区办事处"), and trafilatura cuts some titl
 The headline is the line printed just above the main text: the candidate found there (as
 printed, so without a site suffix and not cut short), else, on a page without an <h1>, the
 nearest line right above the text that reads like a headline (not a breadcrumb, menu, date,
-来源/作者 line, 文号, share button or sentence).
+来源/作者 line, 文号, share button, sentence or a subtitle opening with a dash).
 """
 
 from __future__ import annotations
 
 import re
 
+from pipelines.text.authors import name_line
 from pipelines.text.boilerplate import is_boilerplate
 from pipelines.text.dates import parse_date
 from pipelines.text.pagedates import text_start
@@ -25,7 +26,10 @@ SUFFIX_SHARE = 0.5  # a printed line this long a part of a candidate is its head
 # breadcrumbs, 来源：…, sentences, share buttons, 文号 lines, menus ("首页 政务公开 通知公告")
 _NOT_HEADLINE = re.compile(
     r"[>»|｜]|^\S{1,6}[:：]|。$|分享|〔\d{4}〕|[［\[]\d{4}[］\]]|^(\S{1,4}\s+){2,}\S{1,4}$"
+    r"|^\s*(?:——|--|—)"  # "——写在…之际": a subtitle, printed under the headline
 )
+_SUBTITLE = re.compile(r"^\s*(?:——|--|—)\s*\S")
+MIN_SHORT_TITLE = 2  # an essay's headline over its subtitle may be a word ("犬儒病")
 
 
 def printed_title(
@@ -43,7 +47,22 @@ def printed_title(
         if found:
             return found
     near = region[1 : NEAR_LINES + 1] if guess else []
-    return next((line for line in near if _headline_like(line)), None)
+    return _above_subtitle(near) or next((line for line in near if _headline_like(line)), None)
+
+
+def _above_subtitle(near: list[str]) -> str | None:
+    """An essay's headline over its writer's name and a subtitle opening with a dash (lines
+    "犬儒病(上)" / "胡某" / "——当代…" read upwards): the line above them, however short."""
+    if not near or not _SUBTITLE.match(near[0]):
+        return None
+    rest = near[1:]
+    if rest and name_line(rest[:1]):
+        rest = rest[1:]
+    if rest and MIN_SHORT_TITLE <= len(_plain(rest[0])) <= MAX_TITLE and not is_boilerplate(
+        rest[0]
+    ) and not _NOT_HEADLINE.search(rest[0]) and parse_date(rest[0]) is None:
+        return rest[0]
+    return None
 
 
 def _plain(line: str) -> str:

@@ -54,6 +54,13 @@ def test_link_blocks_are_dropped_but_text_with_links_stays() -> None:
         ("2023年5月8日", False),  # a notice's signing date is text
         (P1, False),
         ("版权所有" + P1 + P2, False),  # a long line naming 版权所有 is text
+        # licences and hotlines end a page even in a long line; the head's 发布时间 line
+        ("示例日报网 滇ICP备11000001号-1 经营许可证编号：滇B-2-4-20080001 "
+         "互联网新闻信息服务许可证编号：53120170001 违法和不良信息举报电话：0871-60000000", True),
+        ("互联网新闻信息服务许可证编号：53120170001", True),
+        ("举报邮箱：jubao@example.cn", True),
+        ("发布时间：2022-02-13 04:22:18 来源：示例日报", True),
+        ("发布时间：2022-02-13，全县召开会议部署春耕工作，会议要求各乡镇抓好落实。", False),
     ],
 )
 def test_boilerplate_lines(line: str, boilerplate: bool) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.text.extract import extract_document, extract_html
-from pipelines.text.pagedates import date_near_title
+from pipelines.text.pagedates import date_after_text, date_near_title
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "extraction"
 BODY = "沙泉县今年组织农村劳动力转移就业三千二百人次，其中有组织转移一千五百人。"
@@ -54,3 +54,17 @@ def test_every_fixture_date_is_found(name: str) -> None:
     body = (FIXTURES / f"{name}.html").read_bytes()
     doc = extract_document(body, want["content_type"], want["url"])
     assert str(doc.published_at) == want["date"]
+
+
+def test_a_date_alone_on_the_line_ending_the_text() -> None:
+    # essays and notices are dated under their last line (落款); only a line that is the date
+    page = "\n".join([TITLE, BODY, BODY, "2005年3月12日", "版权所有"])
+    assert date_after_text(page, f"{BODY}\n{BODY}") == date(2005, 3, 12)
+    assert date_after_text(f"{TITLE}\n{BODY}", f"{BODY}\n（2005年3月12日于沙泉）") == date(
+        2005, 3, 12)
+    assert date_after_text(f"{TITLE}\n{BODY}\n热点 2019-09-01 新闻", BODY) is None
+    html = (f"<html><head><title>示例文集</title></head><body><h2>{TITLE}</h2><p>{BODY}</p>"
+            f"<p>{BODY}</p><p>2005年3月12日</p></body></html>")
+    assert extract_html(html, "http://x.cn/wenji/a.htm").published_at == date(2005, 3, 12)
+    dated = html.replace("<h2>", "<p>2006-01-02</p><h2>").replace("</h2>", "</h2><p>2006-01-02</p>")
+    assert extract_html(dated, "http://x.cn/wenji/a.htm").published_at == date(2006, 1, 2)

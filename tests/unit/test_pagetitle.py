@@ -27,6 +27,12 @@ def page(*head: str) -> str:
         (page(TITLE, "2009-03-12"), ["沙泉县人民政府"], False, None),  # a page with an <h1>
         (page("首页 政务公开 通知公告", "分享到微信朋友圈", "沙政发〔2023〕12号"), ["站点"], True,
          None),
+        # an essay's subtitle under its headline and writer's name is not the headline
+        (page("首页 | 文集", TITLE, "胡某平", "——写在图书馆重新开放之际"), ["示例文集"], True,
+         TITLE),
+        # ... and a headline too short to guess otherwise is the line above name and subtitle
+        (page("首页 | 文集", "论边界", "胡某平", "——写在图书馆重新开放之际"), ["显示"], True,
+         "论边界"),
     ],
 )
 def test_printed_title(text: str, candidates: list[str], guess: bool, expected: str | None) -> None:
@@ -35,7 +41,9 @@ def test_printed_title(text: str, candidates: list[str], guess: bool, expected: 
 
 @pytest.mark.parametrize(
     "name", ["gov_table_portal_gb2312", "gov_url_date_only", "blog_table_layout_gb2312",
-             "company_news_big5", "state_media_template", "forum_thread_gbk"],
+             "company_news_big5", "state_media_template", "forum_thread_gbk",
+             "essay_name_under_title_gbk", "portal_bracketed_writer_gb2312",
+             "english_by_alone_jsonld"],
 )
 def test_fixture_titles(name: str) -> None:
     want = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
