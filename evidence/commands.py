@@ -61,6 +61,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("demo", parents=[common], help="serve the bundled demo site and crawl it")
     p.add_argument("--top", type=int, default=5, help="how many top hits to print")
     p.add_argument("--port", type=int, help="port on 127.0.0.1 (default 8741 if free, else any)")
+    p.add_argument("--no-render", action="store_true",
+                   help="no screenshots (about a minute quicker; `evidence render --pending` "
+                        "takes them later)")
     _crawl_options(p)
     p.set_defaults(func=demo)
 
@@ -202,7 +205,10 @@ def demo(args: argparse.Namespace) -> int:
         slugs = [slug for slug in _known_slugs([]) if slug.startswith("demo-")]
         print(f"Demo site (invented content) at {DEMO_ORIGIN}, served on {server.url}; "
               f"crawling {', '.join(slugs)} …\n{stamps}")
-        status = _run_and_report(slugs, args, top=args.top, recheck_days=NEVER, render=True)
+        if args.no_render:
+            print("Screenshots: not taken (--no-render); `evidence render --pending` takes them")
+        status = _run_and_report(slugs, args, top=args.top, recheck_days=NEVER,
+                                 render=not args.no_render)
         if status != 0 or args.queue:
             return status
         server.later = True
@@ -216,7 +222,7 @@ def _demo_later(args: argparse.Namespace, proxy: str) -> int:
 
     print(f"\nA day later the demo site has changed (one article revised, one deleted): "
           f"crawling {', '.join(LATER_SOURCES)} again, re-checking its stored pages …")
-    done = crawl_later(args.db, proxy)
+    done = crawl_later(args.db, proxy, render=not args.no_render)
     if done.returncode != 0:
         sys.stderr.write(done.stdout + done.stderr)
         return done.returncode

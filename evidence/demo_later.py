@@ -27,11 +27,12 @@ LATER_SOURCES = ("demo-xinwen",)  # the demo source whose pages change a day lat
 NEVER = 36500.0  # days: a re-check cadence that never comes (the site as first published)
 
 
-def crawl_later(db: str | None, proxy: str) -> subprocess.CompletedProcess[str]:
+def crawl_later(db: str | None, proxy: str,
+                render: bool = True) -> subprocess.CompletedProcess[str]:
     """Crawl the changed demo source again in a child process, re-checking its stored pages."""
     env = {**os.environ, "EVIDENCE_DEMO_URL": proxy, "EVIDENCE_RECHECK_DAYS": "0"}
     command = [sys.executable, "-m", "evidence.cli", "crawl", *LATER_SOURCES,
-               "--db", resolve_db_url(db), "--no-progress", "--render"]
+               "--db", resolve_db_url(db), "--no-progress", *(["--render"] if render else [])]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 

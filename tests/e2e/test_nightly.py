@@ -44,8 +44,11 @@ def test_broken_source_is_named_in_report(tmp_path: Path) -> None:
                    encoding="utf-8")
     env = {"EVIDENCE_SOURCES_DIR": str(sources)}
     db = str(tmp_path / "e.db")
-    crawled = evidence("demo", "--db", db, "--port", str(free_port()), env=env)
+    crawled = evidence("demo", "--db", db, "--port", str(free_port()), "--no-render", env=env)
     assert crawled.returncode == 0, crawled.stderr
+    assert "Screenshots: not taken (--no-render)" in crawled.stdout
+    assert "Screenshots of pages with hits" not in crawled.stdout
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM screenshots").fetchone() == (0,)
     report = evidence("report", "--db", db, "--run", "1", "--strict", env=env)  # not "a day later"
     assert report.returncode == 3
     assert "WARNING: demo-gov produced 0 items" in report.stdout
@@ -88,7 +91,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """One uninterrupted demo crawl to compare the killed-and-resumed ones with."""
     port = free_port()
     db = tmp_path_factory.mktemp("reference") / "ref.db"
-    assert evidence("demo", "--db", str(db), "--port", str(port)).returncode == 0
+    assert evidence("demo", "--db", str(db), "--port", str(port), "--no-render").returncode == 0
     return db, port
 
 
@@ -102,13 +105,14 @@ def test_sigkill_then_rerun_loses_and_doubles_nothing(
     db = tmp_path / "killed.db"
     env = {**os.environ, "EVIDENCE_STORE_BATCH": "3"}
     victim = subprocess.Popen(
-        [sys.executable, "-m", "evidence.cli", "demo", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "evidence.cli", "demo", "--db", str(db), "--port", str(port),
+         "--no-render"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(kill_after)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(timeout=10)
 
-    resumed = evidence("demo", "--db", str(db), "--port", str(port),
+    resumed = evidence("demo", "--db", str(db), "--port", str(port), "--no-render",
                        env={"EVIDENCE_STORE_BATCH": "3"})
     assert resumed.returncode == 0, resumed.stderr
     if db.exists():

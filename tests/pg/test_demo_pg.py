@@ -31,7 +31,7 @@ def pg_demo(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     data = tmp_path_factory.mktemp("pgdemo") / "evidence-data"
     port = free_port()
     with new_database(pg_server) as url:
-        run = evidence("demo", "--db", url, "--port", str(port),
+        run = evidence("demo", "--db", url, "--port", str(port), "--no-render",
                        env={"EVIDENCE_DATA_DIR": str(data)})
         assert run.returncode == 0, run.stderr
         yield PgDemo(url, data, DEMO_ORIGIN, run.stdout)

@@ -87,8 +87,8 @@ def crawl_demo(db: Path) -> subprocess.CompletedProcess[str]:
     """Run the real `evidence demo` crawl into ``db`` (a subprocess: one reactor per process)."""
     return subprocess.run(
         [sys.executable, "-m", "evidence.cli", "demo", "--db", str(db), "--port",
-         str(free_port())], capture_output=True, text=True, cwd=ROOT, env=dict(os.environ),
-        timeout=300)
+         str(free_port()), "--no-render"],  # test_render renders them itself
+        capture_output=True, text=True, cwd=ROOT, env=dict(os.environ), timeout=300)
 
 
 def store_hostile(db: Path, beacon_url: str) -> None:

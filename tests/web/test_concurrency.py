@@ -25,7 +25,7 @@ def test_ui_answers_during_a_crawl(tmp_path: Path) -> None:
     with serve(db, reviewer="Analyst B") as desk:
         crawl = subprocess.Popen(
             [sys.executable, "-m", "evidence.cli", "demo", "--db", str(db), "--port",
-             str(free_port())], cwd=ROOT, env=dict(os.environ),
+             str(free_port()), "--no-render"], cwd=ROOT, env=dict(os.environ),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         statuses: list[int] = []
         bodies: list[str] = []
