@@ -214,3 +214,14 @@ def test_meta_author_after_a_profile_url_meta() -> None:
             '<meta name="author" content="Natasha Doe, Example Business">')
     page = f"<html><head>{head}</head><body><h1>Title</h1>{ARTICLE}</body></html>"
     assert extract_html(page, "https://x.com/a").author == "Natasha Doe"
+
+
+def test_trafilatura_author_last_and_only_off_chinese_pages() -> None:
+    # no By-line, no meta: the names in elements classed as author, desks left out
+    names = ('<div class="byline"><span class="author-name">Kevin Roe</span>; '
+             '<span class="author-name">Ap Sports Writer</span></div>')
+    page = (f"<html><head><title>Budget</title></head><body><h1>Council passes the budget</h1>"
+            f'{names}<div class="story">{ARTICLE}</div></body></html>')
+    assert extract_html(page, "https://x.com/a").author == "Kevin Roe"
+    chinese = page.replace(ARTICLE, f"<p>{BODY}</p><p>{BODY}</p><p>{BODY}</p>")
+    assert extract_html(chinese, "https://x.cn/a").author is None  # its guesses there are sites
