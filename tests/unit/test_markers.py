@@ -37,7 +37,7 @@ def test_quick_selection_leaves_out_servers_browsers_and_slow_tests() -> None:
 def test_ci_runs_the_readmes_test_command_and_everything() -> None:
     readme = (TESTS.parent / "README.md").read_text(encoding="utf-8")
     ci = (TESTS.parent / ".ci" / "run").read_text(encoding="utf-8")
-    command = 'pip install ".[dev]" && python -m pytest'
+    command = 'pip install ".[dev]" && python -m pytest -n auto --dist loadfile'
     assert f"\n{command}\n" in readme and f"\n{command}\n" in ci
     runs = [line for line in ci.splitlines() if "pytest" in line and not line.startswith("#")]
     assert runs == [command]  # no -m, no --quick: CI runs every test
