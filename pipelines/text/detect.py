@@ -7,19 +7,31 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipelines.text.direction import COTTON, is_anchor, is_xinjiang_people
+from pipelines.text.direction import COTTON, is_anchor, names_xinjiang_people
 from pipelines.text.events import (
+    CAMP_PAGE,
     CONTEXT,
+    PRONOUNS,
     Event,
+    came_to_work,
     context_event,
     could_be_event,
     could_work_away,
     counter_weights,
+    may_place,
     sentence_event,
 )
 from pipelines.text.flag import Entry, Match, Matcher, accept, figure_texts
 from pipelines.text.language import detect_language, detect_script
-from pipelines.text.lexicon import COMPANY, ELSEWHERE, FIGURE, Lexicon, load_lexicon
+from pipelines.text.lexicon import (
+    AWAY,
+    COMPANY,
+    DETENTION,
+    ELSEWHERE,
+    FIGURE,
+    Lexicon,
+    load_lexicon,
+)
 from pipelines.text.noise import Compacted, compact, soften_wraps
 from pipelines.text.normalise import fold_for_matching
 from pipelines.text.score import document_score, is_flagged
@@ -32,7 +44,7 @@ from pipelines.text.sentences import (
 )
 from pipelines.text.types import Detection, Hit
 
-DETECTOR_VERSION = "events-2"  # bump when the detection logic (not the lexicon) changes
+DETECTOR_VERSION = "events-3"  # bump when the detection logic (not the lexicon) changes
 
 LOOSE_INWARD = frozenset(("to xinjiang",))  # "a visit to Xinjiang": inward only in an event
 LEAD = 200  # characters of a page's start (its title and lead) where one Xinjiang name anchors it
@@ -114,8 +126,37 @@ def _mentions(matches: list[Match]) -> tuple[int, int]:
 
 def _may_start(matches: list[Match]) -> bool:
     """Whether a sentence's matches hold a word an event can start with, or another province
-    (Xinjiang people at work there need no move word): a cheap pre-check."""
-    return any(m.entry.starts_event or m.entry.category == ELSEWHERE for m in matches)
+    or 内地 (Xinjiang people at work there need no move word): a cheap pre-check."""
+    return any(m.entry.starts_event or m.entry.category == ELSEWHERE or m.entry.canonical in AWAY
+               for m in matches)
+
+
+def _worth_examining(
+    chinese: list[Match], english: list[Match], text: str, span: tuple[int, int],
+    camp_page: bool,
+) -> bool:
+    """Whether a sentence's candidates can make an event (cheap pre-checks, before jieba): a
+    move, trainees or camps, another province; on a camp page a workplace; people from a
+    southern county beside a workplace."""
+    if _may_start(chinese) or _may_start(english):
+        entries = _entries([*chinese, *english])
+        if could_be_event(entries) or could_work_away(entries):
+            return True
+        if any(e.slot == "move" for e in entries) and PRONOUNS.search(text, *span):
+            return True  # "she was recruited": a pronoun may be who is moved
+    elif not camp_page and text.find("来自", *span) < 0 and text.find("from", *span) < 0:
+        return False  # most sentences: no move, no camp page, nobody from anywhere
+    else:
+        entries = _entries([*chinese, *english])
+    if camp_page and any(e.slot == "destination" and e.category != ELSEWHERE for e in entries):
+        return True
+    return came_to_work(entries, text, span)
+
+
+def _names_camps(matches: list[Match], normalised: str) -> bool:
+    """Whether the page names a camp, its detainees or trainees, or re-education."""
+    return any(m.entry.canonical in DETENTION or m.entry.category == "camp_to_work"
+               for m in matches) or CAMP_PAGE.search(normalised) is not None
 
 
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -171,17 +212,19 @@ class Detector:
         Only sentences with a move candidate are segmented: a page without one costs one
         automaton pass and no jieba call.
         """
-        candidates = self._matcher.event_candidates(prepared.normalised, could_work_away)
+        candidates = self._matcher.event_candidates(prepared.normalised, may_place)
         events: list[_Sentence] = []
         buckets: Buckets = {}
         anchored, concrete, counters = bool(prepared.region), False, {}
         if candidates is not None:
             buckets = _bucket(prepared.sentences, *candidates)
             everything = [*candidates[0], *candidates[1]]
-            examined = self._examine(prepared, buckets, segmentation)
+            camp_page = _names_camps(everything, prepared.normalised)
+            examined = self._examine(prepared, buckets, segmentation, camp_page)
+            people = names_xinjiang_people(everything, prepared.normalised)
             inward = (any(s.event.inward for s in examined) or _speaks_inward(everything)) and (
-                not any(is_xinjiang_people(m.entry) for m in everything))
-            into = _moves_into_xinjiang(everything)  # then only outward events count
+                not people)
+            into = _moves_into_xinjiang(everything) and not people  # then only outward events
             events = [s for s in examined if s.event.is_event and (s.event.outward or not into)]
             anchored = anchored or (not inward and _anchored(buckets, everything))
             if not anchored and any(s.event.anchored for s in events):
@@ -225,18 +268,17 @@ class Detector:
         return found
 
     def _examine(
-        self, prepared: Prepared, buckets: Buckets, segmentation: Segmentation
+        self, prepared: Prepared, buckets: Buckets, segmentation: Segmentation,
+        camp_page: bool = False,
     ) -> list[_Sentence]:
-        """The sentences with an accepted move, with the event each makes, in text order."""
+        """The sentences with an accepted move, with the event each makes, in text order
+        (``camp_page``: the page named a camp, so a workplace of "the centre" may be one)."""
         normalised, found = prepared.normalised, []
         for i in sorted(buckets):
             chinese, english = buckets[i]
-            if not _may_start(chinese) and not _may_start(english):
-                continue
-            entries = _entries([*chinese, *english])
-            if not could_be_event(entries) and not could_work_away(entries):
-                continue  # no jieba call for a sentence whose words can make no event
             start, end = prepared.sentences[i]
+            if not _worth_examining(chinese, english, normalised, (start, end), camp_page):
+                continue  # no jieba call for a sentence whose words can make no event
             if looks_like_navigation(prepared.compacted.text[start:end]):
                 continue
             menu = start + navigation_end(prepared.compacted.text[start:end])
@@ -250,7 +292,7 @@ class Detector:
                 english = [m for m in english if not _inside(m.start, reported)]
             matches = accept(chinese, english, segmentation, len(normalised))
             event = sentence_event(matches, figure_texts(normalised, start, end), normalised,
-                                   (start, end))
+                                   (start, end), camp_page)
             if event.is_event or event.inward or event.elsewhere:
                 found.append(_Sentence(start, end, tuple(matches), event))
         return found
@@ -306,8 +348,7 @@ def _speaks_inward(matches: list[Match]) -> bool:
 
 def _moves_into_xinjiang(matches: list[Match]) -> bool:
     """Whether the page speaks of going into Xinjiang (inward markers, or seasonal cotton
-    pickers, who mostly come from other provinces) and names no Xinjiang people (Uyghurs,
-    minorities, southern prefectures and counties) who could be the ones moved."""
-    cotton = any(m.entry.canonical in COTTON for m in matches)
-    inward = cotton or _speaks_inward(matches)
-    return inward and not any(is_xinjiang_people(m.entry) for m in matches)
+    pickers, who mostly come from other provinces); the caller checks that it names no
+    Xinjiang people (Uyghurs, minorities, southern places not where someone goes) who could
+    be the ones moved."""
+    return any(m.entry.canonical in COTTON for m in matches) or _speaks_inward(matches)

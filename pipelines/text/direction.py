@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from pipelines.text.flag import Entry, Match
-from pipelines.text.lexicon import COMPANY, ELSEWHERE, ETHNONYMS, PLACE
+from pipelines.text.lexicon import AWAY, COMPANY, ELSEWHERE, ETHNONYMS, MINORITIES, PLACE
 
 SPECIFIC_PLACE = 0.6  # Xinjiang places at least this heavy are specific origins (not 新疆 itself)
 # terms that exist only in Xinjiang: they anchor a page as a place does
@@ -30,12 +30,12 @@ FROM = re.compile(  # 来自河南, "from other provinces, such as Henan"
     r"(?:(?:[从自]|来自)[^，。,;；]{0,6}|\bfrom\s+(?:(?!\b(?:in|at|to|into)\b)[^.;。；]){0,50})$")
 FROM_WINDOW = 60
 ARRIVALS = frozenset(("抵达", "arrive"))  # arrivals in Xinjiang are inward unless of its people
-MINORITIES = frozenset(("少数民族", "minority"))  # on a Xinjiang page: Uyghurs and others
 AID = "援疆"  # right after a province: that province's aid-Xinjiang office, an organiser
 NEGATION = re.compile(  # "are not sent to work": a word or two may follow the negation
     r"(?:\b(?:not|never|no longer)\s+(?:[a-z]+\s+){0,2}|[不未]|没有|从未|并非|并未)$")
 NEGATION_WINDOW = 24
 OUTWARD = frozenset(("疆外", "内地", "外省", "other provinces", "内地就业", "转移内地"))
+TOWARDS = "方向"  # 库尔勒方向: a place followed by it is where a convoy heads
 
 
 def first_move(matches: Sequence[Match]) -> int:
@@ -54,8 +54,26 @@ def into_camps(matches: Sequence[Match]) -> bool:
 def names_xinjiang_people(matches: Sequence[Match], text: str) -> bool:
     """Whether the sentence says the ones moved are Xinjiang people: Uyghurs, or a southern
     place that is not where someone goes (和田县…群众到天津企业就业; not 赴新疆阿克苏采棉)."""
-    return any(m.entry.canonical in ETHNONYMS for m in matches) or any(
-        is_xinjiang_people(m.entry) and not located(text, m.start) for m in matches)
+    named = [m for m in matches if not (
+        m.entry.canonical in ETHNONYMS and _region_name(text, m.end))]
+    return any(m.entry.canonical in ETHNONYMS for m in named) or any(
+        is_xinjiang_people(m.entry) and not located(text, m.start)
+        and not text.startswith(TOWARDS, m.end) for m in named)
+
+
+REGION_NAME = re.compile(r"自治区|\s*autonomous\s+region")
+
+
+def _region_name(text: str, end: int) -> bool:
+    """Whether an ethnonym ending at ``end`` is part of the region's name (新疆维吾尔自治区,
+    "Xinjiang Uyghur Autonomous Region"), not people (raw candidates overlap the name)."""
+    return REGION_NAME.match(text, end, end + 24) is not None
+
+
+def is_away(entry: Entry) -> bool:
+    """Whether an entry names somewhere outside Xinjiang (a province, 内地, 疆外, "other
+    provinces", "inland factories")."""
+    return entry.category == ELSEWHERE or entry.canonical in AWAY
 
 
 def outward(matches: Sequence[Match], text: str) -> bool:
@@ -77,8 +95,9 @@ NATIVE = re.compile(r"(?:[、,，和及与][^、,，。]{1,4})*籍")  # 四川�
 
 
 def native_of(text: str, match: Match) -> bool:
-    """Whether a place names where people are natives of (四川、重庆籍), not where they go."""
-    return NATIVE.match(text, match.end, match.end + 16) is not None
+    """Whether a place names where people are natives of (四川、重庆籍, 川渝籍), not where they
+    go."""
+    return text[match.end - 1] == "籍" or NATIVE.match(text, match.end, match.end + 16) is not None
 
 
 def located(text: str, start: int) -> bool:

@@ -24,6 +24,7 @@ from pipelines.text.direction import (
     from_elsewhere,
     into_camps,
     is_anchor,
+    is_away,
     is_xinjiang_people,
     names_xinjiang_people,
     native_of,
@@ -36,6 +37,7 @@ from pipelines.text.lexicon import (
     COUNTED_MOVE,
     COUNTER,
     DETENTION,
+    DOOR_TO_DOOR,
     ELSEWHERE,
     ETHNONYMS,
     PLACE,
@@ -53,6 +55,32 @@ WORK = re.compile(r"劳动|工作|务工|上班|打工|干活|做工|生产|合�
                   r"|\b(?:work(?:s|ed|ing)?|labou?r(?:s|ed|ing|ers?)?|produc(?:e|es|ed|ing)"
                   r"|contracts?|shifts?|wages?|salar(?:y|ies))\b")
 WORKERS = frozenset(("工人", "员工", "worker", "laborer", "employee"))  # stand for a workplace
+# migrant workers: their name says they work away from home (维吾尔族农民工 … 沿海城市)
+MIGRANTS = frozenset(("农民工", "务工人员"))
+# a camp named again by its head noun, on a page that has named a camp: "the centre's textile
+# factory", 该中心的车间 (the detainees are who works there)
+CAMP_REF = re.compile(
+    r"\bthe\s+(?:centre|center|camp|facility)(?:['’]s)?\b"
+    r"|\b(?:vocational\s+)?(?:skills\s+)?(?:education\s+and\s+)?training\s+"
+    r"(?:centres?|centers?|facilit(?:y|ies))\b|该中心|中心(?:内|里|的)|培训中心")
+INTAKE = frozenset(("招录", "接收"))  # an intake of students when a school is named
+JOBS = re.compile(r"就业|上岗|\b(?:employ(?:s|ed|ment)?|hired|jobs?)\b")
+CAMP_PAGE = re.compile(r"re-?education|再教育")  # a page that speaks of re-education
+CAMP_WORKERS = "detainees"  # the who slot's value for a camp named again
+CANVASSED = ("households", "door-to-door recruitment")  # who and move of a canvassing event
+# a pronoun right before a passive move is who is moved ("she was recruited", 他被安排到):
+# plain hiring (hired, employed) is not a placement by itself
+PRONOUN = re.compile(
+    r"(?:\b(?:she|he|they)\s+(?:(?:was|were|had|has|have|been|being|is|are|got|later|then"
+    r"|also|soon|eventually|first)\s+){1,3}|[她他]们?[^，。,；;]{0,4}被[^，。,；;]{0,2})$")
+PRONOUN_WINDOW = 40
+PLAIN_HIRING = frozenset(("hire", "employ"))
+PRONOUNS = re.compile(r"\b(?:she|he|they)\b|[她他]")  # a cheap pre-check for PRONOUN
+# where the ones "moved" go to study, not to work (内地班, 中等职业学校, universities)
+SCHOOL = re.compile(r"学校|高校|院校|大学|高中|中职|内高班|内职班|读书|学习|升学|招生"
+                    r"|\b(?:schools?|universit(?:y|ies)|colleges?|classes|study|studies)\b")
+FORCED = "被迫…劳动"  # forced to labour: a placement only where a workplace is named
+EMPLOYMENT = frozenset(("就业", "稳定就业"))  # employment as such, not a placement verb
 HOMEBOUND = "返乡人员"  # workers of other provinces going home: never Xinjiang people moved out
 CAMP_TO_WORK = "camp to work"  # the move slot's value when detainees are put to work
 WORKS_AWAY = "works in another province"  # Xinjiang people at a workplace elsewhere
@@ -138,6 +166,11 @@ def _put_to_work(matches: Sequence[Match], slots: dict[str, list[str]], text: st
                and not denied_at(text, work.start()) for work in WORK.finditer(text, *span))
 
 
+def _works_at(entries: Sequence[Entry]) -> bool:
+    """Whether the entries name a workplace itself (a factory, a company; not 内地, 疆外)."""
+    return any(e.slot == "destination" and not is_away(e) for e in entries)
+
+
 def _workplace(entries: Sequence[Entry]) -> bool:
     """Whether the entries name a workplace (a factory, a company; not a province)."""
     return any(e.slot == "destination" and e.category != ELSEWHERE for e in entries)
@@ -145,8 +178,10 @@ def _workplace(entries: Sequence[Entry]) -> bool:
 
 def could_work_away(entries: Sequence[Entry]) -> bool:
     """Whether a sentence without a move may still place Xinjiang people at work elsewhere:
-    Uyghurs or a southern place, another province and a workplace (a cheap pre-check)."""
-    return (any(e.category == ELSEWHERE for e in entries) and _workplace(entries)
+    Uyghurs or a southern place, another province (or 内地, "inland factories") and a
+    workplace or migrant workers (a cheap pre-check)."""
+    return (any(is_away(e) for e in entries)
+            and (_workplace(entries) or any(e.canonical in MIGRANTS for e in entries))
             and any(is_xinjiang_people(e) for e in entries))
 
 
@@ -154,23 +189,84 @@ def _works_away(matches: Sequence[Match], slots: dict[str, list[str]], text: str
                 span: tuple[int, int]) -> bool:
     """Whether a sentence with no move says Xinjiang people work at a workplace in another
     province ("775 people from Shufu working in a Shaoguan toy factory", 维吾尔族员工在广东
-    工厂工作): the placement is the event, though no move verb is written."""
+    工厂工作, 南疆维吾尔族农民工走向沿海城市), or people who came from a southern county work
+    at a workplace it names (来自于田县的工人在车间工作, "a woman from Kashgar works at a
+    garment plant in Korla"): the placement is the event, though no move verb is written."""
     entries = [m.entry for m in matches]
-    if "move" in slots or not could_work_away(entries) or any(
-            e.slot == "inward" for e in entries):
+    if "move" in slots or any(e.slot == "inward" for e in entries):
         return False
-    people = min(m.start for m in matches if is_xinjiang_people(m.entry))
-    away = any(m.entry.category == ELSEWHERE and m.start > people
+    if not could_work_away(entries) and not came_to_work(entries, text, span):
+        return False
+    people = min((m.start for m in matches if is_xinjiang_people(m.entry)), default=-1)
+    if people < 0:
+        return False
+    away = any(is_away(m.entry) and m.start > people
                and not came_from(text, m.start) and not native_of(text, m) for m in matches)
-    return away and any(not denied_at(text, work.start()) for work in WORK.finditer(text, *span))
+    from_home = any(_specific(m.entry) and came_from(text, m.start) for m in matches) and any(
+        m.entry.slot == "destination" and not is_away(m.entry) and m.start > people
+        for m in matches)
+    migrant = any(e.canonical in MIGRANTS for e in entries)
+    if not migrant and not _works_at(entries) and not any(e.category == ELSEWHERE
+                                                           for e in entries):
+        return False  # 内地 alone is where, not a workplace (a province and 内地 are, as before)
+    claimed = [(m.start, m.end) for m in matches if m.entry.category in ("trap", COUNTER)]
+    return (away or from_home) and (migrant or any(
+        work.start() > people and not denied_at(text, work.start())
+        and not any(a <= work.start() < b for a, b in claimed)  # "forced labor" is a claim
+        for work in WORK.finditer(text, *span)))
+
+
+def _specific(entry: Entry) -> bool:
+    """Whether an entry is a specific Xinjiang place (a prefecture, a county, the south)."""
+    return entry.category == PLACE and entry.weight >= SPECIFIC_PLACE
+
+
+def may_place(entries: Sequence[Entry]) -> bool:
+    """Whether entries with no move may still make an event: Xinjiang people at work in
+    another province, or a specific Xinjiang place beside a workplace (a cheap pre-check)."""
+    return could_work_away(entries) or (_workplace(entries) and any(
+        _specific(e) for e in entries))
+
+
+def came_to_work(entries: Sequence[Entry], text: str, span: tuple[int, int]) -> bool:
+    """Whether a sentence may say people from a southern county work at a workplace it names
+    (来自于田县…车间, "from Hotan … factory"): a cheap pre-check."""
+    return _workplace(entries) and any(_specific(e) for e in entries) and (
+        text.find("来自", *span) >= 0 or text.find("from", *span) >= 0)
+
+
+def _canvassed(entries: Sequence[Entry], slots: dict[str, list[str]]) -> bool:
+    """Whether cadres canvass households door to door for a workplace the sentence names
+    (村干部挨家挨户动员妇女进园区工厂; "officials went door to door for the garment plant")."""
+    organisers = [e for e in entries if e.slot == "organiser" and e.canonical not in DOOR_TO_DOOR]
+    return bool(organisers) and _works_at(entries) and any(
+        e.canonical in DOOR_TO_DOOR for e in entries)
+
+
+def _camp_work(matches: Sequence[Match], slots: dict[str, list[str]], text: str,
+               span: tuple[int, int]) -> bool:
+    """Whether a sentence on a page that named a camp names the camp again ("the centre's
+    textile factory", 该中心的车间) with a workplace, and work or a move that is not denied:
+    its detainees are put to work there."""
+    if "who" in slots and "move" in slots or not _workplace([m.entry for m in matches]):
+        return False
+    if CAMP_REF.search(text, *span) is None:
+        return False
+    return "move" in slots or any(
+        not denied_at(text, work.start()) for work in WORK.finditer(text, *span))
 
 
 def _implied(matches: Sequence[Match], slots: dict[str, list[str]], text: str,
-             span: tuple[int, int]) -> dict[str, list[str]]:
+             span: tuple[int, int], camp_page: bool = False) -> dict[str, list[str]]:
     """The slots of a sentence with no move, with the move it implies: detainees put to work,
     or Xinjiang people working in another province (unchanged when it implies none)."""
     entries = [match.entry for match in matches]
-    if _put_to_work(matches, slots, text, span):
+    if camp_page and _camp_work(matches, slots, text, span):
+        slots = {**slots, "who": [CAMP_WORKERS], "move": slots.get("move") or [CAMP_TO_WORK]}
+    elif _canvassed(entries, slots):
+        households, canvassing = CANVASSED
+        slots = {**slots, "who": slots.get("who", [households]), "move": [canvassing]}
+    elif _put_to_work(matches, slots, text, span):
         who = [e.canonical for e in entries if e.canonical in DETENTION]
         slots = {**slots, "who": who, "move": [CAMP_TO_WORK]}
     elif _works_away(matches, slots, text, span):
@@ -179,16 +275,42 @@ def _implied(matches: Sequence[Match], slots: dict[str, list[str]], text: str,
     return {slot: slots[slot] for slot in SLOT_ORDER if slot in slots}
 
 
+def _implied_who(matches: Sequence[Match], slots: dict[str, list[str]], text: str,
+                 span: tuple[int, int], camp_page: bool) -> dict[str, list[str]]:
+    """The slots of a sentence with a move but no one named as moved, with who its words
+    imply: a camp named again (its detainees), or a pronoun right before a passive move
+    ("she was recruited", 她被安排到); unchanged when they imply no one."""
+    who = ""
+    if camp_page and _camp_work(matches, slots, text, span):
+        who = CAMP_WORKERS
+    else:
+        for match in matches:
+            if match.entry.slot == "move" and match.entry.canonical not in PLAIN_HIRING:
+                found = PRONOUN.search(text, max(span[0], match.start - PRONOUN_WINDOW),
+                                       match.start)
+                if found:
+                    said = found.group()
+                    who = said.split()[0] if said.isascii() else said[:1]
+                    break
+    if not who:
+        return slots
+    slots = {**slots, "who": [who]}
+    return {slot: slots[slot] for slot in SLOT_ORDER if slot in slots}
+
+
 def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str = "",
-                   span: tuple[int, int] = (0, 0)) -> Event:
+                   span: tuple[int, int] = (0, 0), camp_page: bool = False) -> Event:
     """The event (or non-event) of one sentence's accepted matches and figures (``text``: the
-    folded text the match offsets point into; ``span``: the sentence's place in it)."""
+    folded text the match offsets point into; ``span``: the sentence's place in it;
+    ``camp_page``: the page has named a camp, so "the centre" in this sentence is one)."""
     written = any(m.entry.slot == "move" for m in matches)
     matches = _as_said(matches, text)
     entries = [match.entry for match in matches]
     slots = _slot_values(entries, figures)
     if not written:  # a denied move implies nothing
-        slots = _implied(matches, slots, text, span)
+        slots = _implied(matches, slots, text, span, camp_page)
+    elif "who" not in slots:
+        slots = _implied_who(matches, slots, text, span, camp_page)
     places = [e for e in entries if e.category == PLACE]
     specific = any(e.weight >= SPECIFIC_PLACE for e in places if e.slot == "origin")
     anchored = bool(places) or any(is_anchor(e) for e in entries)
@@ -202,8 +324,43 @@ def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str =
     who = "who" in slots or compound or implied or counted
     if "move" not in slots or not who or not (strong or concrete):
         return Event(packed, 0.0, concrete, anchored)
+    if _policy_only(slots, specific):
+        return Event(packed, 0.0, concrete, anchored)
+    if "destination" not in slots and all(
+            e.canonical == FORCED for e in entries if e.slot == "move"):
+        return Event(packed, 0.0, concrete, anchored)  # forced to work, but nowhere named
+    if span != (0, 0) and _schooling(matches, text, span):
+        return Event(packed, 0.0, concrete, anchored)
     return _directed(Event(packed, event_score(slots, specific), concrete, anchored), matches,
                      text)
+
+
+def _policy_only(slots: dict[str, list[str]], specific: bool) -> bool:
+    """Whether a sentence says only that 政府 promotes employment (政府促进少数民族就业,
+    千方百计稳定就业): its move is employment as such, its only concrete slot 政府 — an
+    employment policy, not a placement (a placement verb, "officials assigned villagers to
+    jobs", 政府安排, stays an event)."""
+    if specific or any(slot in slots for slot in ("destination", "figure", "programme")):
+        return False
+    return set(slots.get("move", ())) <= EMPLOYMENT and set(slots.get("organiser", ())) <= {
+        "政府"}
+
+
+def _schooling(matches: Sequence[Match], text: str, span: tuple[int, int]) -> bool:
+    """Whether the sentence moves students to schools (内地班 quotas, 招录…进入中等职业学校,
+    "sent graduates to vocational schools"): a school after the move (or an intake: 招录,
+    招收), no workplace, no work or job, and no transfer-family term (转移就业 after training
+    stays a transfer)."""
+    moves = [m for m in matches if m.entry.slot == "move"]
+    school = SCHOOL.search(text, *span)
+    if not moves or school is None or _works_at([m.entry for m in matches]):
+        return False
+    if any(m.entry.category in COMPOUND_FAMILIES or m.entry.weight >= 3 for m in moves):
+        return False
+    intake = any(m.entry.canonical in INTAKE for m in moves)
+    later = SCHOOL.search(text, min(m.start for m in moves), span[1]) is not None
+    return (intake or later) and WORK.search(text, *span) is None and JOBS.search(
+        text, *span) is None
 
 
 def _directed(event: Event, matches: Sequence[Match], text: str) -> Event:
@@ -235,6 +392,8 @@ def could_be_event(entries: Sequence[Entry]) -> bool:
         return True
     if any(e.canonical in DETENTION for e in entries):
         return any(e.slot == "destination" or e.canonical in WORKERS for e in entries)
+    if any(e.canonical in DOOR_TO_DOOR for e in entries) and _works_at(entries):
+        return True
     if not weights:
         return False
     if max(weights) >= COUNTED_MOVE or any(

@@ -12,12 +12,16 @@ import ahocorasick
 
 from pipelines.text.english import expand
 from pipelines.text.lexicon import (
+    AWAY,
     COMPANY,
     COMPOUND_FAMILIES,
     COUNTED_MOVE,
     DETENTION,
+    DOOR_TO_DOOR,
+    ELSEWHERE,
     ETHNONYMS,
     GAP,
+    MINORITIES,
     SLOT_OF,
     Lexicon,
 )
@@ -30,13 +34,16 @@ ZH_FIGURE = re.compile(
     r"(?:人次|人|名|户|趟|列|批|架次|(?:农村|农业)?(?:富余|贫困)?劳动力|农牧民|务工人员)"
 )
 EN_FIGURE = re.compile(
-    r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?\s*(?:million|thousand|hundred)?\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?<![\w.,])\d+(?:,\d{3})*(?:\.\d+)?\s*(?:million|thousand|hundred)?\s+"
+    r"(?:[\"'“‘]?[a-z-]+[\"'”’]?\s+){0,2}?"  # "2,600,000 “minoritized” citizens"
     r"(?:workers|laborers|labourers|people|persons|residents|trainees|graduates|farmers"
+    r"|citizens|minorities"
     r"|villagers|employees|households|special trains|trains|flights|uyghurs|uighurs|uygurs"
     r"|herders|students|women|detainees|individuals|laborers|youths)\b"
 )
 
 
+CAME_FROM = "来自"  # people from a southern county at a workplace need no move word (events.py)
 MOVE = "move"  # the slot whose candidates make a sentence worth segmenting
 # context nouns need no word boundary: jieba's 各乡镇 or 服装企业 still name 乡镇 and 企业
 LOOSE = frozenset(("who", "destination", "organiser"))
@@ -64,9 +71,10 @@ class Entry:
 
     @cached_property
     def starts_event(self) -> bool:
-        """Whether this entry can start an event: a move, trainees (placed into work), or
-        camps and detainees (put to work)."""
-        return self.slot == MOVE or self.category == "camp_to_work" or self.canonical in DETENTION
+        """Whether this entry can start an event: a move, trainees (placed into work), camps
+        and detainees (put to work), or cadres canvassing door to door (recruiting)."""
+        return self.slot == MOVE or self.category == "camp_to_work" or (
+            self.canonical in DETENTION or self.canonical in DOOR_TO_DOOR)
 
 
 class Match(NamedTuple):
@@ -123,7 +131,8 @@ Pattern = re.Pattern[str] | None
 
 def _triggers(zh: dict[str, Entry], gaps: list[Gap]) -> tuple[Pattern, Pattern, Pattern]:
     """Patterns of the Chinese spellings that can start an event: strong moves (and trainees,
-    and the last word of a strong gapped move: 赴…务工 needs 务工), weak moves, and who.
+    and the longer word of a strong gapped move: 赴…务工 needs 务工, 被迫…劳动 needs 被迫),
+    weak moves, and who.
 
     Events need a move (events.py); a weak one (weight below COUNTED_MOVE) also needs a who
     term or an ethnonym. A page without them is skipped after these regex passes; Latin
@@ -136,10 +145,20 @@ def _triggers(zh: dict[str, Entry], gaps: list[Gap]) -> tuple[Pattern, Pattern, 
             heavy = entry.weight >= COUNTED_MOVE or entry.category in COMPOUND_FAMILIES
             (strong if heavy or entry.slot != MOVE else weak).append(key)
     for gap in gaps:
-        if gap.entry.slot == MOVE:
-            (strong if gap.entry.weight >= COUNTED_MOVE else weak).append(gap.right)
+        if gap.entry.slot == MOVE:  # either side is needed: look for the longer (rarer) one
+            side = gap.left if len(gap.left) >= len(gap.right) else gap.right
+            (strong if gap.entry.weight >= COUNTED_MOVE else weak).append(side)
     who = [k for k, e in zh.items() if e.slot == "who" or e.canonical in ETHNONYMS]
     return any_key_pattern(strong), any_key_pattern(weak), any_key_pattern(who)
+
+
+def _people_away(zh: dict[str, Entry]) -> tuple[Pattern, Pattern]:
+    """Patterns of the Chinese spellings of Uyghurs and minorities, and of places outside
+    Xinjiang (provinces, 内地, 疆外): a page naming both may place Xinjiang people at work
+    there without a move word (维吾尔族人到内地的工厂劳动)."""
+    people = [k for k, e in zh.items() if e.canonical in ETHNONYMS or e.canonical in MINORITIES]
+    away = [k for k, e in zh.items() if e.category == ELSEWHERE or e.canonical in AWAY]
+    return any_key_pattern(people), any_key_pattern(away)
 
 
 class Gap(NamedTuple):
@@ -259,6 +278,7 @@ class Matcher:
         self.zh_keys = frozenset(zh) - self._codes
         self._zh = _automaton(zh)
         self._strong, self._weak, self._who = _triggers(zh, gaps["zh"])
+        self._people, self._away = _people_away(zh)
         self._en = _automaton(en)
         self._zh_gaps, self._en_gaps = gaps["zh"], gaps["en"]
 
@@ -283,19 +303,24 @@ class Matcher:
 
     def could_move(self, normalised: str) -> bool:
         """Whether the Chinese text may hold an event: a strong move (or the word a gapped
-        move ends with), or a weak move (就业) beside someone who could be moved."""
+        move ends with), a weak move (就业) beside someone who could be moved, or Uyghurs or
+        minorities beside a place outside Xinjiang (at work there, no move word)."""
         if self._strong is not None and self._strong.search(normalised):
             return True
-        return bool(self._weak and self._weak.search(normalised)
-                    and self._who and self._who.search(normalised))
+        if (self._weak and self._weak.search(normalised)
+                and self._who and self._who.search(normalised)):
+            return True
+        return bool(self._people and self._people.search(normalised)
+                    and self._away and self._away.search(normalised))
 
     def event_candidates(
         self, normalised: str, also: Callable[[list[Entry]], bool] | None = None
     ) -> tuple[list[Match], list[Match]] | None:
         """``candidates``, or None when they can make no event (most pages): then no match
-        object is built for the places and companies a page names. ``also``: whether English
-        entries with no move may still make one (Uyghurs at work in another province)."""
-        chinese_move = self.could_move(normalised)
+        object is built for the places and companies a page names (a Chinese page is looked
+        at when it has a move, or 来自: people from a county at a workplace). ``also``: whether
+        English entries with no move may still make one (Uyghurs at work in another province)."""
+        chinese_move = self.could_move(normalised) or CAME_FROM in normalised
         latin = _LATIN.search(normalised) is not None
         if not chinese_move and not latin:
             return None

@@ -61,6 +61,13 @@ COUNTED_MOVE = 1.5
 DETENTION = frozenset(("再教育营", "re-education camp", "教培中心", "职业技能教育培训中心",
                        "vocational skills education and training center", "被关押者",
                        "detainee"))
+# canvassing households (挨家挨户, "door to door"): with an organiser and a workplace in the
+# sentence, the households are recruited into work though no move verb is written
+DOOR_TO_DOOR = frozenset(("挨家挨户", "door to door"))
+# Xinjiang's minorities named as such: on a Xinjiang page, Uyghurs and others
+MINORITIES = frozenset(("少数民族", "minority"))
+# where Xinjiang people at work are "away": inland / the east as a whole, other provinces
+AWAY = frozenset(("疆外", "内地", "外省", "other provinces", "内地就业", "转移内地", "东部"))
 # Families whose terms name the move AND who is moved (转移就业, 劳务输出, labor transfer)
 COMPOUND_FAMILIES = frozenset(("transfer", "organised_transfer", "channel", "dispatch", "soft"))
 PLACE = "place"

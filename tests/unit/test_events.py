@@ -210,3 +210,103 @@ def test_going_to_the_south_is_where_outsiders_go(detector: Detector) -> None:
 def test_migrant_workers_who_left_home_fill_the_move(detector: Detector) -> None:
     hits = _check(detector, "和田地区墨玉县外出务工人员艾尼瓦尔·吐尔逊在天津一家工厂工作。").hits
     assert any("move" in h.slot_dict() and "origin" in h.slot_dict() for h in hits)
+
+
+# events-3: constructions from the real development pages that events-2 missed (our own
+# sentences, fictional companies), in British/American spelling and both scripts.
+EVENTS_3 = [
+    # a pronoun right before a passive move is who is moved
+    ("Last spring she was recruited by Tarim Bright Textiles through a labour agreement her "
+     "township in Kashgar signed with garment factories.", True),
+    ("Last spring she was recruited by Tarim Bright Textiles through a labor agreement her "
+     "township in Kashgar signed with garment factories.", True),
+    # ... but plain hiring is not a placement
+    ("In Kashgar, she was hired by a bakery near her home.", False),
+    # a camp named again by its head noun: its detainees are who works there
+    ("He was detained and taken to a re-education centre in Bortala. His family later learnt "
+     "that he was employed in the centre's weaving factory for 600 yuan a month.", True),
+    ("He was detained and taken to a re-education center in Bortala. His family later learned "
+     "that he was employed in the center's weaving factory for 600 yuan a month.", True),
+    # people from southern counties at work in a workshop the sentence names
+    ("来自洛浦县和皮山县的两名青年，分别在金纬纺织公司的纺纱车间和包装车间工作。", True),
+    ("來自洛浦縣和皮山縣的兩名青年，分別在金緯紡織公司的紡紗車間和包裝車間工作。", True),
+    # Uyghurs at work in inland factories, no move verb
+    ("报告称，三年间至少6万名维吾尔族人到内地的工厂劳动。", True),
+    # Uyghur migrant workers from the south heading to coastal cities
+    ("有学者追踪南疆维吾尔族农民工走向东部沿海城市的过程。", True),
+    # natives of other provinces (川渝籍) working in Xinjiang: the wrong direction
+    ("阿克陶县有395名川渝籍务工人员在当地建筑工地工作。", False),
+    # cadres canvassing households door to door for a factory
+    ("伊宁县的纺织产业园建成后，村干部挨家挨户宣传园区里的服装工厂。", True),
+    ("伊寧縣的紡織產業園建成後，村幹部挨家挨戶宣傳園區裡的服裝工廠。", True),
+    ("In Yining county, village cadres went door to door promoting the garment factory in the "
+     "new industrial park.", True),
+    # synonym-swapped mirrors (转移就业 -> 搬运作业, 劳动力 -> 劳作力)
+    ("三年规划推进喀什、和田区域劳作力搬运作业8万人。", True),
+    # a head count in quotes, "citizens"
+    ("Official figures record the \"placement\" of 2,100,000 \"surplus\" citizens in farm and "
+     "factory jobs in Xinjiang.", True),
+    # relocated to manufacturing centres around the country
+    ("One state programme in Xinjiang relocates Uyghur villagers from rural areas to "
+     "manufacturing centres around the country.", True),
+    # resuming work is not a move
+    ("After the Spring Festival, 300 employees returned to work in a cotton mill in Korla, "
+     "Xinjiang.", False),
+    # students moved to schools are not labour
+    ("新疆今年将招录3000名各族应届初中毕业生，进入内地中等职业学校免费学习专业技能。", False),
+    ("The prefecture in Xinjiang sent 20,000 junior-high graduates from Hotan to vocational "
+     "schools.", False),
+    # ... but schoolchildren bused out of the school to a harvest stay a move (a guard)
+    ("In Hotan, teachers lined up Uyghur pupils in front of the school and bused them to the "
+     "cotton fields.", True),
+    # employment policy with only "the government" as organiser
+    ("新疆坚持劳动者自主就业、市场调节就业、政府促进就业相结合，千方百计稳定就业。", False),
+    # forced to labour at a workplace, as critical reporting words it
+    ("调查显示，喀什的维吾尔族人被迫在海产品加工厂劳动，工资微薄。", True),
+    ("調查顯示，喀什的維吾爾族人被迫在海產品加工廠勞動，工資微薄。", True),
+    # ... not when denied, nor where no workplace is named
+    ("喀什的维吾尔族工人从未被迫在工厂劳动。", False),
+    ("报道称，教培中心里的少数民族被迫在恶劣环境下工作，政府则否认。", False),
+    # a placement verb with officials as organiser stays a placement (not employment policy)
+    ("In Kashgar, officials assigned Uyghur villagers to jobs under quotas.", True),
+    # stranded outsiders carried home (滞留人员返乡) are not Xinjiang people moved out
+    ("专列、包机陆续运送新疆滞留人员返乡，野外工地的工人也在离疆途中。", False),
+]
+
+
+@pytest.mark.parametrize(("text", "flagged"), EVENTS_3)
+def test_events_3_constructions(detector: Detector, text: str, flagged: bool) -> None:
+    detection = _check(detector, text)
+    assert detection.flagged is flagged, (detection.score, [h.slot_dict() for h in detection.hits])
+
+
+def test_a_notice_sending_workers_to_the_south_is_inward(detector: Detector) -> None:
+    # 向南疆, 库尔勒方向: the southern places are where the trains go, not who is moved
+    text = ("某市关于做好秋季赴新疆务工人员有组织劳务输出工作的通知。今年全市向南疆组织输送务工人员"
+            "8000人，共安排3个专列，其中库尔勒方向1个专列，阿克苏方向2个专列。")
+    assert not _check(detector, text).flagged
+
+
+def test_same_construction_same_decision_across_spellings_and_scripts(
+        detector: Detector) -> None:
+    pairs = [
+        ("He was detained and taken to a re-education centre in Bortala. He was employed in "
+         "the centre's weaving factory.",
+         "He was detained and taken to a re-education center in Bortala. He was employed in "
+         "the center's weaving factory."),
+        ("来自洛浦县的青年在金纬纺织公司的纺纱车间工作。",
+         "來自洛浦縣的青年在金緯紡織公司的紡紗車間工作。",),
+    ]
+    for variants in pairs:
+        decisions = [_decision(_check(detector, text)) for text in variants]
+        assert decisions[0][0], variants[0]
+        assert all(decision == decisions[0] for decision in decisions)
+
+
+def test_the_regions_name_names_no_people(detector: Detector) -> None:
+    # 新疆维吾尔自治区 / "Xinjiang Uyghur Autonomous Region" is a name: on a page about builders
+    # flown in, it does not make the page's convoys carry Xinjiang people
+    text = ("各地建设者陆续进疆。包机、专列为新疆输送来自全国各地的务工人员。"
+            "新疆维吾尔自治区工信厅说，今年有108个重点项目复工。"
+            "务工专列缓解了企业用人难问题。")
+    assert not _check(detector, text).flagged

@@ -18,7 +18,7 @@ def lexicon() -> Lexicon:
 
 
 def test_version_is_exposed(lexicon: Lexicon) -> None:
-    assert lexicon.version == "2026.12.2"
+    assert lexicon.version == "2026.12.3"
 
 
 def test_at_least_60_chinese_terms_covering_every_family(lexicon: Lexicon) -> None:
