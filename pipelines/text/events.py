@@ -326,8 +326,8 @@ def sentence_event(matches: Sequence[Match], figures: Sequence[str], text: str =
         return Event(packed, 0.0, concrete, anchored)
     if _policy_only(slots, specific):
         return Event(packed, 0.0, concrete, anchored)
-    if "destination" not in slots and all(
-            e.canonical == FORCED for e in entries if e.slot == "move"):
+    moves = [e.canonical for e in entries if e.slot == "move"]
+    if "destination" not in slots and moves and all(move == FORCED for move in moves):
         return Event(packed, 0.0, concrete, anchored)  # forced to work, but nowhere named
     if span != (0, 0) and _schooling(matches, text, span):
         return Event(packed, 0.0, concrete, anchored)

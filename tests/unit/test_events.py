@@ -271,6 +271,10 @@ EVENTS_3 = [
     ("In Kashgar, officials assigned Uyghur villagers to jobs under quotas.", True),
     # stranded outsiders carried home (滞留人员返乡) are not Xinjiang people moved out
     ("专列、包机陆续运送新疆滞留人员返乡，野外工地的工人也在离疆途中。", False),
+    # a move implied with no move word written (camp graduates taking up posts) is no "forced
+    # labour with nowhere named": that rule needs 被迫…劳动 written
+    ("日前，皮山县职业技能教育培训中心又有150名结业学员走上工作岗位。", True),
+    ("日前，皮山縣職業技能教育培訓中心又有150名結業學員走上工作崗位。", True),
 ]
 
 
