@@ -228,6 +228,31 @@ def test_demo_renders_pages_with_hits_and_timestamps_its_runs(demo_run: DemoRun)
         assert "tokens of `evidence demo`'s local TSA checked against its CA" in verify.stdout
 
 
+def test_tampered_screenshot_is_named_by_verify_and_the_manifest(demo_run: DemoRun,
+                                                                  tmp_path: Path) -> None:
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed: the demo took no screenshots")
+    db = tmp_path / "copy.db"
+    db.write_bytes(demo_run.db.read_bytes())
+    data = tmp_path / "copy-data"
+    shutil.copytree(demo_run.db.with_name(demo_run.db.stem + "-data"), data)
+    engine = open_database(str(db), create=False)
+    with session_scope(engine) as session:
+        shot = session.scalars(select(Screenshot).where(Screenshot.status == "ok")
+                               .order_by(Screenshot.id)).first()
+        assert shot is not None and shot.raw_path
+        run_id = session.get(Capture, shot.capture_id).run_id
+        raw_path = str(shot.raw_path)
+    engine.dispose()
+    png = data / raw_path
+    png.write_bytes(png.read_bytes() + b"\0")
+    verify = evidence("verify", "--db", str(db), env={"EVIDENCE_TSA_CA": ""})
+    assert verify.returncode == 1, verify.stdout
+    assert f"screenshot: {png}: altered or missing" in verify.stdout
+    # the demo renders before it seals a run: its timestamped manifest names the PNG too
+    assert f"MISMATCH manifest: run {run_id}: {raw_path}: changed" in verify.stdout
+
+
 def test_demo_ca_vouches_only_for_demo_runs(demo_run: DemoRun, tmp_path: Path) -> None:
     if openssl() is None:
         pytest.skip("openssl is not installed: the demo's runs are not timestamped")
