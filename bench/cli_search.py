@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 QUERIES = ("劳动力转移", "南疆", "和田", "有组织转移 富余劳动力", "labour transfer")
 
@@ -68,22 +69,45 @@ def _free_port() -> int:
 
 
 @contextmanager
-def desk(db: Path, env: dict[str, str]) -> Iterator[int]:
-    """`evidence serve` on a free port of 127.0.0.1 until the block ends; yields the port."""
-    port = _free_port()
-    server = subprocess.Popen([*command(), "serve", "--db", str(db), "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(600):  # up to a minute: it indexes what the index lacks first
+def desk(db: Path, env: dict[str, str], attempts: int = 3) -> Iterator[int]:
+    """`evidence serve` on a free port of 127.0.0.1 until the block ends; yields the port
+    (another port when the first was taken between probing and binding it)."""
+    for attempt in range(1, attempts + 1):
+        port = _free_port()
+        with tempfile.TemporaryFile() as errors:
+            server = subprocess.Popen(
+                [*command(), "serve", "--db", str(db), "--port", str(port)],
+                env=env, stdout=subprocess.DEVNULL, stderr=errors)
             try:
-                _get(port, "/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+                try:
+                    _wait_until_up(server, port, errors)
+                except RuntimeError:
+                    if server.poll() is None or attempt == attempts:
+                        raise
+                    continue  # it exited: most likely its port was taken meanwhile
+                yield port
+                return
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+
+
+def _wait_until_up(server: subprocess.Popen[bytes], port: int, errors: IO[bytes],
+                   limit_s: float = 180.0) -> None:
+    """Return once the desk answers; raise with its error output if it exits or never does
+    (it indexes what the index lacks first)."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        try:
+            _get(port, "/")
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                errors.seek(0)
+                said = errors.read().decode("utf-8", "replace")[-2000:]
+                raise RuntimeError(f"evidence serve did not come up on port {port} "
+                                   f"(exit status {server.poll()}): {said}") from None
+            time.sleep(0.1)
 
 
 def _get(port: int, path: str) -> float:
