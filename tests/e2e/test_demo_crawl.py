@@ -25,6 +25,7 @@ from db.queries import counts
 from demo.server import DEMO_ORIGIN
 from demo.tsa import openssl
 from evidence.chromium import chromium_path
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "demo" / "manifest.json").read_text(encoding="utf-8"))
@@ -38,12 +39,6 @@ ERROR_PREFIX = {
     "broken_pdf": "extract_failed: broken PDF",
     "no_text": "extract_failed: no text",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def evidence(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.ports import free_port
+
 USER = "postgres"  # initdb refuses to run as root; Debian's package creates this account
 
 
@@ -22,12 +24,6 @@ def find_bin(name: str) -> str | None:
         return found
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     return candidates[-1] if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _as_user(argv: list[str]) -> list[str]:
@@ -43,7 +39,7 @@ class PgServer:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="evidence-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         if os.geteuid() == 0:
             uid = pwd.getpwnam(USER).pw_uid
             os.chown(self.root, uid, -1)

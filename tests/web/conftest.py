@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
 from pipelines.text.detect import Detector
 from pipelines.text.extract import extract_document
+from tests.ports import free_port
 from web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,12 +75,6 @@ def beacon() -> Iterator[Beacon]:
     thread.start()
     yield Beacon(f"http://127.0.0.1:{server.server_address[1]}", hits)
     server.shutdown()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def crawl_demo(db: Path) -> subprocess.CompletedProcess[str]:
