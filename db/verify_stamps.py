@@ -95,7 +95,8 @@ def _demo_run(session: Session, run_id: int) -> bool:
         slugs = json.loads(run.sources) if run is not None else []
     except ValueError:
         return False
-    return bool(slugs) and all(str(slug).startswith("demo-") for slug in slugs)
+    return (isinstance(slugs, list) and bool(slugs)
+            and all(str(slug).startswith("demo-") for slug in slugs))
 
 
 def verify_manifests(session: Session, data_dir: Path, tsa_ca: bytes | None,

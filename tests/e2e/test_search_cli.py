@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.rawstore import RawStore
 from db.store import SourceInfo, ensure_source, store_batch
@@ -68,3 +70,14 @@ def test_bench_times_the_command_and_the_desk(tmp_path: Path) -> None:
     assert set(latency.cli_s) == set(latency.desk_s) == {"南疆", "labour"}
     assert latency.python_s > 0 and latency.first_s > 0  # figures only: no timing asserted
     assert latency.desk_p50 > 0 and latency.cli_p50 > 0
+
+
+def test_a_desk_that_cannot_start_is_an_error_with_its_own_words(tmp_path: Path) -> None:
+    from bench.cli_search import desk
+
+    foreign = tmp_path / "notes.db"  # not a database: `evidence serve` refuses it and exits
+    foreign.write_text("shopping list\n", encoding="utf-8")
+    with pytest.raises(RuntimeError) as raised, desk(foreign, dict(os.environ)):
+        pass
+    assert "evidence serve did not come up" in str(raised.value)
+    assert "exit status" in str(raised.value) and "notes.db" in str(raised.value)
