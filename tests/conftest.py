@@ -28,6 +28,16 @@ SLOW_DIRS = ("e2e", "pg")
 SERVER_DIRS = ("pg",)
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored() -> Iterator[None]:
+    """Give every test back the environment it found (code under test may set variables)."""
+    saved = dict(os.environ)
+    yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     """Turn skips into failures when the environment says every system package is there."""

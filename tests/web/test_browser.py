@@ -10,15 +10,17 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
@@ -251,7 +253,7 @@ def test_mark_missed_evidence(desk: Served, browser: WebDriver) -> None:
     shot(browser, "13-missed-evidence-marked")
     marked = browser.find_element(By.ID, "missed-state")
     browser.find_element(By.ID, "withdraw-missed").click()
-    WebDriverWait(browser, 10).until(ec.staleness_of(marked))  # the page was loaded again
+    WebDriverWait(browser, 10).until(gone(marked))  # the page was loaded again
     WebDriverWait(browser, 10).until(
         ec.text_to_be_present_in_element((By.ID, "missed-state"), "withdrawn"))
     assert [m[1] for m in missed_marks(desk)] == ["missed", "not_missed"]
@@ -259,6 +261,17 @@ def test_mark_missed_evidence(desk: Served, browser: WebDriver) -> None:
 
 
 UNFLAGGED = Page("missed-test", "news", ("示范乡召开会议。", "会上安排村民组织赴外省工厂务工。"))
+
+
+def gone(element: WebElement) -> Callable[[WebDriver], bool]:
+    """A wait condition: the element left the document (Chromium may say so in two ways)."""
+    def check(_: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except (StaleElementReferenceException, WebDriverException):
+            return True  # "stale", or "node does not belong to the document" mid-navigation
+        return False
+    return check
 
 
 def missed_marks(desk: Served) -> list[tuple[int, str, str | None, str, str]]:
