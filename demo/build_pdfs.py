@@ -4,12 +4,13 @@
 
 Uses reportlab's built-in CID font STSong-Light (not embedded; viewers and pdfminer map it through
 the Adobe-GB1 CMap), one section per page, and a demo notice in every page footer. The runtime never
-imports this module or reportlab. The texts live in ``demo.content.REPORTS``.
+imports this module or reportlab. The texts live in ``demo/content/reports.yaml``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -26,30 +27,19 @@ SITE = Path(__file__).parent / "site"
 FOOTER = "演示文件，内容虚构（虚构企业）/ Demo document: invented content, fictional company"
 
 
+def _style(name: str, size: int, leading: int, **more: Any) -> ParagraphStyle:
+    """A paragraph style in the CID font, wrapping CJK text."""
+    return ParagraphStyle(name, fontName=FONT, fontSize=size, leading=leading, wordWrap="CJK",
+                          **more)
+
+
 def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
-    """Return (title, heading, body) styles using the CID font with CJK wrapping."""
-    title = ParagraphStyle(
-        "title",
-        fontName=FONT,
-        fontSize=20,
-        leading=28,
-        alignment=1,
-        spaceAfter=12 * mm,
-        wordWrap="CJK",
+    """Return (title, heading, body) styles."""
+    return (
+        _style("title", 20, 28, alignment=1, spaceAfter=12 * mm),
+        _style("heading", 15, 22, spaceAfter=5 * mm),
+        _style("body", 11, 19, firstLineIndent=22, spaceAfter=3 * mm),
     )
-    heading = ParagraphStyle(
-        "heading", fontName=FONT, fontSize=15, leading=22, spaceAfter=5 * mm, wordWrap="CJK"
-    )
-    body = ParagraphStyle(
-        "body",
-        fontName=FONT,
-        fontSize=11,
-        leading=19,
-        firstLineIndent=22,
-        spaceAfter=3 * mm,
-        wordWrap="CJK",
-    )
-    return title, heading, body
 
 
 def _footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
@@ -88,11 +78,11 @@ def render(report: Report, out: Path) -> None:
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
 
 
-def build() -> None:
-    """Render every report under demo/site."""
+def build(site: Path = SITE) -> None:
+    """Render every report under ``site`` (demo/site)."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     for report in REPORTS:
-        render(report, SITE / report.path.lstrip("/"))
+        render(report, site / report.path.lstrip("/"))
 
 
 if __name__ == "__main__":
