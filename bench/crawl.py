@@ -25,6 +25,7 @@ from typing import Any
 
 from bench.memory import PeakMemory
 from bench.synthetic import document
+from demo.server import send_bytes
 
 PER_LISTING = 50
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,11 +77,7 @@ def _serve(count: int, ports: Any) -> None:
             else:
                 self.send_error(404)
                 return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send_bytes(self, 200, "text/html; charset=utf-8", body)
 
         def log_message(self, *args: Any) -> None:
             pass

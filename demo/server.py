@@ -72,6 +72,18 @@ def oversized_body(size: int) -> bytes:
     return head + body + tail
 
 
+def send_bytes(handler: BaseHTTPRequestHandler, status: int, content_type: str, body: bytes,
+               send_body: bool = True) -> None:
+    """Answer with a status, the body's Content-Type and Content-Length, and the body itself
+    (left out when ``send_body`` is false: the answer to a HEAD)."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    if send_body:
+        handler.wfile.write(body)
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Serve files under the site root with the header table's headers."""
 
@@ -187,12 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Send a small error page."""
         body = (f"<html><body><h1>{status.value} {why}</h1><p>演示网站 / Demo site</p>"
                 "</body></html>").encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+        send_bytes(self, status, "text/html; charset=utf-8", body, send_body)
 
 
 class _Server(ThreadingHTTPServer):

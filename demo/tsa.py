@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from db.tokens import DEMO_TSA_FOLDER, DEMO_TSA_PATH
+from demo.server import send_bytes
 
 TS_CONFIG = """\
 [ tsa ]
@@ -160,11 +161,7 @@ def _handler(config: Path, lock: threading.Lock) -> type[BaseHTTPRequestHandler]
             if not answer:
                 self.send_error(500, "openssl ts -reply failed")
                 return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
+            send_bytes(self, 200, "application/timestamp-reply", answer)
 
         def log_message(self, *_args: object) -> None:
             """Quiet."""
