@@ -1,4 +1,9 @@
-"""Suite-wide settings.
+"""Suite-wide settings and the shared fixtures.
+
+- Servers: ``pg_server`` (a PostgreSQL superuser URL: $EVIDENCE_TEST_PG_URL, else a throwaway
+  server started here), ``pg_url`` (a fresh database on it), ``redis_url`` (a throwaway Redis);
+  each skips with the reason when its system package is missing. Free ports: tests/ports.py; the
+  CLI in a subprocess: tests/cli.py; the desk and its demo database: tests/web/conftest.py.
 
 - With EVIDENCE_REQUIRE_SYSTEM=1 (set by .ci/run) a test skipped for a missing system package
   (PostgreSQL, Redis, Chromium, antiword) fails instead.
@@ -13,11 +18,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.pg.server import ENV as PG_ENV
+from tests.pg.server import PgServer, new_database, why_not
+from tests.redis_server import RedisServer
 
 QUICK = "not slow and not browser and not server"
 TESTS = Path(__file__).resolve().parent
@@ -83,3 +93,41 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for name in markers_of(item.path, set(getattr(item, "fixturenames", ())),
                                callspec.id if callspec else ""):
             item.add_marker(name)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A superuser URL of a PostgreSQL server that may create databases."""
+    given = os.environ.get(PG_ENV)
+    if given:
+        yield given
+        return
+    reason = why_not()
+    if reason:
+        pytest.skip(reason)
+    server = PgServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def pg_url(pg_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh database URL (postgresql://...), with raw captures under tmp_path."""
+    monkeypatch.setenv("EVIDENCE_DATA_DIR", str(tmp_path / "evidence-data"))
+    with new_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """The URL of a fresh Redis server (skipped, with why, when redis-server is absent)."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("distributed-crawl tests need redis-server (apt-get install redis-server; "
+                    ".ci/run installs it)")
+    server = RedisServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()

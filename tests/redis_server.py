@@ -6,10 +6,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import redis
 
 from tests.ports import free_port
@@ -47,16 +45,3 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(timeout=10)
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """The URL of a fresh Redis server (skipped, with why, when redis-server is absent)."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("distributed-crawl tests need redis-server (apt-get install redis-server; "
-                    ".ci/run installs it)")
-    server = RedisServer().start()
-    try:
-        yield server.url
-    finally:
-        server.stop()

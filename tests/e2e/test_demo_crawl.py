@@ -5,12 +5,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,28 +23,9 @@ from db.queries import counts
 from demo.server import DEMO_ORIGIN
 from demo.tsa import openssl
 from evidence.chromium import chromium_path
+from tests.cli import evidence
+from tests.demo_manifest import ALL_HITS, ERROR_PREFIX, LATER, MANIFEST
 from tests.ports import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = json.loads((ROOT / "demo" / "manifest.json").read_text(encoding="utf-8"))
-# every version's hits: the first crawl's, plus those of the page revised a day later
-ALL_HITS = sum(e["expected_hits"] + e.get("later", {}).get("expected_hits", 0) for e in MANIFEST)
-LATER = {e["later"]["change"]: e for e in MANIFEST if "later" in e}
-ERROR_PREFIX = {
-    "http_404": "http_404",
-    "timeout": "timeout",
-    "too_large": "too_large",
-    "broken_pdf": "extract_failed: broken PDF",
-    "no_text": "extract_failed: no text",
-}
-
-
-def evidence(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess (Twisted's reactor cannot restart in one process)."""
-    return subprocess.run(
-        [sys.executable, "-m", "evidence.cli", *args], capture_output=True, text=True,
-        cwd=ROOT, env={**os.environ, **(env or {})}, timeout=300,
-    )
 
 
 @dataclass

@@ -20,8 +20,7 @@ from sqlalchemy import text
 
 from db.engine import open_database
 from demo.server import DemoServer
-from tests.pg.conftest import new_database, pg_server  # noqa: F401 - fixture
-from tests.redis_server import redis_url  # noqa: F401 - fixture
+from tests.pg.server import new_database
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["demo-gov", "demo-xinwen", "demo-company"]

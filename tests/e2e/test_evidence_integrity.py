@@ -1,7 +1,7 @@
 """End to end: crawl a copy of the demo site twice with an edit, a deletion and a soft-404 between,
 then check history, citations, the evidence pack and `evidence verify` (also after tampering,
 and after forging rows by hand with SQL in a copy of the database).
-Everything runs twice: on a SQLite file and on a real PostgreSQL (tests/pg/conftest.py)."""
+Everything runs twice: on a SQLite file and on a real PostgreSQL (the pg_server fixture)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from sqlalchemy.engine import make_url
 
 from db.engine import open_database
 from demo.server import DEMO_ORIGIN, SITE_ROOT, DemoServer
-from tests.e2e.test_demo_crawl import evidence, free_port
-from tests.pg.conftest import _admin_url, new_database, pg_server  # noqa: F401 - fixture
+from tests.cli import evidence
+from tests.pg.server import admin_url, new_database
+from tests.ports import free_port
 
 SLUGS = ["demo-xinwen", "demo-gov", "demo-company"]
 EDITED = "/xinwen/202304/t20230418_123301.html"
@@ -249,7 +250,7 @@ def forgery_copy(crawled: Crawled, request: pytest.FixtureRequest) -> Iterator[C
                 shutil.copy(crawled.db + suffix, folder / (Path(crawled.db).name + suffix))
         yield replace(crawled, db=str(folder / Path(crawled.db).name))
         return
-    admin, name = _admin_url(request.getfixturevalue("pg_server")), f"forged_{uuid.uuid4().hex}"
+    admin, name = admin_url(request.getfixturevalue("pg_server")), f"forged_{uuid.uuid4().hex}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(crawled.db).database}"')
     try:

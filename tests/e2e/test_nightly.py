@@ -15,14 +15,11 @@ from pathlib import Path
 import pytest
 
 from evidence.lock import EXIT_LOCKED, CrawlLock
-from tests.e2e.test_demo_crawl import free_port
+from tests.cli import evidence
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def evidence(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "evidence.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=300)
 
 
 def test_overlapping_run_exits_at_once(tmp_path: Path) -> None:

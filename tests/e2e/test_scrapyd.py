@@ -27,7 +27,8 @@ from crawler.sources import load_sources
 from db.engine import open_database, session_scope
 from db.models import CrawlRun, Document, Hit, Source
 from demo.server import DEMO_ORIGIN, DemoServer
-from tests.e2e.test_demo_crawl import MANIFEST, free_port
+from tests.demo_manifest import MANIFEST
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

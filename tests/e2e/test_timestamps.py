@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from demo.server import DemoServer
-from tests.e2e.test_demo_crawl import evidence, free_port
+from tests.cli import evidence
+from tests.ports import free_port
 from tests.tsa_server import LocalTsa
 
 pytestmark = pytest.mark.server

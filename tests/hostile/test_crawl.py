@@ -4,10 +4,8 @@ silently (issue 16). `evidence crawl` runs in a subprocess with the test resolve
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import evidence
 from tests.hostile.server import EVIDENCE, INTERNAL, PUBLIC, HostileServer
 
 pytestmark = pytest.mark.slow  # two real crawls
@@ -56,12 +55,6 @@ def write_sources(folder: Path, server: HostileServer, slugs: list[str]) -> None
         start, proxy, extra = sources[slug]
         text = SOURCE.format(start=start, proxy=proxy, extra=extra)
         (folder / "state_media" / f"{slug}.yml").write_text(text, encoding="utf-8")
-
-
-def evidence(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "evidence.cli", *args], capture_output=True,
-                          text=True, cwd=ROOT, env={**os.environ, **env}, timeout=300)
 
 
 @dataclass

@@ -10,10 +10,17 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import make_url
 
 from tests.ports import free_port
 
+ENV = "EVIDENCE_TEST_PG_URL"  # a server CI provides; else one is started here
 USER = "postgres"  # initdb refuses to run as root; Debian's package creates this account
 
 
@@ -79,3 +86,34 @@ class PgServer:
             subprocess.run(_as_user([pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop"]),
                            capture_output=True)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def why_not() -> str | None:
+    """Why this machine cannot start its own PostgreSQL, or None when it can."""
+    if find_bin("initdb") is None or find_bin("pg_ctl") is None:
+        return f"PostgreSQL tests need ${ENV} or PostgreSQL installed (no initdb found)"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam(USER)
+        except KeyError:
+            return f"running as root needs a '{USER}' account to run initdb as"
+    return None
+
+
+def admin_url(server: str) -> str:
+    """The server's superuser URL in the plain form psycopg takes."""
+    return make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextmanager
+def new_database(server: str) -> Iterator[str]:
+    """A fresh, empty database on ``server`` (dropped afterwards); yields its plain URL."""
+    name = f"evidence_test_{uuid.uuid4().hex[:12]}"
+    admin = admin_url(server)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+    try:
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

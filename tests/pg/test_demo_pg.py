@@ -14,8 +14,10 @@ from sqlalchemy import select
 from db.engine import open_database, session_scope
 from db.models import Capture, Document, Hit
 from demo.server import DEMO_ORIGIN
-from tests.e2e.test_demo_crawl import ALL_HITS, ERROR_PREFIX, MANIFEST, evidence, free_port
-from tests.pg.conftest import new_database
+from tests.cli import evidence
+from tests.demo_manifest import ALL_HITS, ERROR_PREFIX, MANIFEST
+from tests.pg.server import new_database
+from tests.ports import free_port
 
 
 @dataclass

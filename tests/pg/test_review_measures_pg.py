@@ -11,7 +11,7 @@ import pytest
 
 from db import transfer
 from evidence.cli import main
-from tests.pg.conftest import new_database
+from tests.pg.server import new_database
 from tests.review_db import ids, record_labels
 from tests.unit.test_review_measures import check_figures, check_report
 

@@ -13,7 +13,6 @@ from scrapy.http import Request
 from crawler.distributed.config import QueueConfigError, key_prefix, queue_settings
 from crawler.distributed.ledger import TicketLedger
 from crawler.distributed.queue import LeasedQueue
-from tests.redis_server import redis_url  # noqa: F401 - fixture
 
 
 def test_ticket_settles_when_output_done_and_every_item_left() -> None:

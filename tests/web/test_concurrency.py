@@ -13,7 +13,9 @@ import httpx
 import pytest
 
 from db.engine import open_database
-from tests.web.conftest import ROOT, free_port, serve
+from tests.cli import ROOT
+from tests.ports import free_port
+from tests.web.conftest import serve
 
 MAX_SECONDS = 240
 pytestmark = pytest.mark.slow  # a whole demo crawl

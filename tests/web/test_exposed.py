@@ -23,10 +23,12 @@ from starlette.routing import Route
 
 from db.engine import open_database, session_scope
 from db.queries import HitFilter, find_hits
+from tests.cli import ROOT, evidence
 from tests.hostile_text import FORMULA_SENTENCE, TITLE, store_hostile_text
+from tests.ports import free_port
 from tests.review_db import PAGES, ids, store_pages
 from tests.web.attacks import decisions, expected_id_answers, form_token, id_answers
-from tests.web.conftest import ROOT, free_port, serve
+from tests.web.conftest import serve
 from web.auth import Login, hash_password
 
 ATTACKER = "rebind.attacker.example"
@@ -154,23 +156,18 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in unset} | extra
 
 
-def evidence(*argv: str, env: dict[str, str],
-             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "evidence.cli", *argv], cwd=ROOT, text=True,
-                          capture_output=True, input=stdin, timeout=120, env=env)
-
-
 def test_serve_refuses_a_non_loopback_address_without_credentials(db: str) -> None:
     env = clean_env()
     for host in ("0.0.0.0", "::", "192.0.2.10", "desk.team.example"):
-        refused = evidence("serve", "--host", host, "--db", db, env=env)
+        refused = evidence("serve", "--host", host, "--db", db, env=env, inherit=False)
         assert refused.returncode == 2, refused.stderr
         assert refused.stderr.count("\n") == 1 and refused.stderr.startswith(
             f"evidence: error: --host {host} can be reached from other machines"), refused.stderr
     short = evidence("serve", "--host", "0.0.0.0", "--db", db,
-                     env=clean_env(EVIDENCE_DESK_TOKEN="short"))
+                     env=clean_env(EVIDENCE_DESK_TOKEN="short"), inherit=False)
     assert short.returncode == 2 and "too short" in short.stderr
-    bad = evidence("serve", "--allowed-host", "desk.example:8750", "--db", db, env=env)
+    bad = evidence("serve", "--allowed-host", "desk.example:8750", "--db", db, env=env,
+                   inherit=False)
     assert bad.returncode == 2 and "without scheme or port" in bad.stderr
 
 
@@ -190,7 +187,7 @@ def test_serve_on_all_addresses_with_a_users_file(db: str, tmp_path: Path) -> No
     env = clean_env()
     users = tmp_path / "desk-users"
     added = evidence("serve", "--add-user", "ana", "--users", str(users), stdin="s3cret pw\n",
-                     env=env)
+                     env=env, inherit=False)
     assert added.returncode == 0, added.stderr
     assert stat.S_IMODE(users.stat().st_mode) == 0o600
     assert "s3cret" not in users.read_text(encoding="utf-8")
