@@ -2,13 +2,13 @@
 
 import os
 
+from crawler.config_file import ConfigError, apply_config_file
 from crawler.distributed.config import (
     DEFAULT_HEARTBEAT,
     DEFAULT_LEASE_TIMEOUT,
     QueueConfigError,
     queue_settings,
 )
-from evidence.config import ConfigError, apply_config_file
 
 try:
     apply_config_file()  # evidence.toml / $EVIDENCE_CONFIG, under the environment variables
