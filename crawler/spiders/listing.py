@@ -111,7 +111,6 @@ def _http_url(response: TextResponse, href: str) -> str | None:
 class ListingSpider(scrapy.Spider):
     """Crawl a source whose articles are linked from paginated listing pages."""
 
-    name = "listing"
     source: ClassVar[SourceConfig]
     rechecks_stored_pages: ClassVar[bool] = True  # crawler.recheck hands it the due pages
 
