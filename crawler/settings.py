@@ -2,13 +2,13 @@
 
 import os
 
+from crawler.config_file import ConfigError, apply_config_file
 from crawler.distributed.config import (
     DEFAULT_HEARTBEAT,
     DEFAULT_LEASE_TIMEOUT,
     QueueConfigError,
     queue_settings,
 )
-from evidence.config import ConfigError, apply_config_file
 
 try:
     apply_config_file()  # evidence.toml / $EVIDENCE_CONFIG, under the environment variables
@@ -82,6 +82,8 @@ SPIDER_MIDDLEWARES = {
     "crawler.distributed.middleware.LeaseMiddleware": 950,
     # nearer the spider than the lease, so what a refresh leads to belongs to the page's lease
     "crawler.guards.RefreshMiddleware": 960,
+    # the stored pages due for a re-check, after the spider's start requests, as its own
+    "crawler.recheck.RecheckMiddleware": 970,
 }
 EVIDENCE_QUEUE_HEARTBEAT = float(os.environ.get("EVIDENCE_QUEUE_HEARTBEAT", DEFAULT_HEARTBEAT))
 EVIDENCE_QUEUE_LEASE_TIMEOUT = float(os.environ.get("EVIDENCE_QUEUE_LEASE_TIMEOUT",

@@ -1,4 +1,9 @@
-"""SPIDER_LOADER_CLASS that makes one spider per source file, so `scrapy list` shows them all."""
+"""SPIDER_LOADER_CLASS that makes one spider per source file, so `scrapy list` shows them all.
+
+Each source's spider subclasses its strategy's spider, looked up by name in the registry
+(crawler/strategies.py) once a scan of crawler/spiders/ (Scrapy's ``walk_modules_iter``, which
+reads a zipped egg too) has imported every strategy module.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,32 @@ from typing import Any
 
 from scrapy.http import Request
 from scrapy.spiders import Spider
+from scrapy.utils.misc import walk_modules_iter
 
 from crawler.sources import SourceConfig, SourceError, load_sources
-from crawler.spiders.listing import spider_for
+from crawler.strategies import registered
+
+STRATEGY_PACKAGE = "crawler.spiders"
+
+
+def strategies() -> dict[str, type[Spider]]:
+    """Return every strategy's spider class by name, once the strategy modules are imported."""
+    list(walk_modules_iter(STRATEGY_PACKAGE))  # a module already imported is not run again
+    return registered()
+
+
+def spider_for(source: SourceConfig) -> type[Spider]:
+    """Build the spider class of one source: its strategy's class, named after the source."""
+    base = registered().get(source.strategy) or strategies()[source.strategy]
+    class_name = "".join(part.title() for part in source.slug.split("-")) + "Spider"
+    return type(class_name, (base,), {"name": source.slug, "source": source})
 
 
 class SourceSpiderLoader:
     """Load spiders from source definitions instead of Python modules."""
 
     def __init__(self, sources: dict[str, SourceConfig]) -> None:
+        self._sources = sources
         self._spiders = {slug: spider_for(src) for slug, src in sources.items()}
 
     @classmethod
@@ -51,6 +73,6 @@ class SourceSpiderLoader:
 
         host = urlsplit(request.url).netloc
         return [
-            slug for slug, spider in self._spiders.items()
-            if any(urlsplit(u).netloc == host for u in spider.source.start_urls)
+            slug for slug, source in self._sources.items()
+            if any(urlsplit(u).netloc == host for u in source.start_urls)
         ]

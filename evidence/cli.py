@@ -90,7 +90,7 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `evidence` command."""
-    from evidence.config import ConfigError, apply_config_file
+    from crawler.config_file import ConfigError, apply_config_file
 
     try:
         apply_config_file()

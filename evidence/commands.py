@@ -121,8 +121,8 @@ def _run_and_report(slugs: list[str], args: argparse.Namespace, top: int,
                     recheck_days: float | None = None, render: bool = False) -> int:
     """Crawl under the lock, write the morning report, print the summary."""
     from evidence.cmd_ops import write_run_report
-    from evidence.crawl import run_crawl
     from evidence.lock import EXIT_LOCKED, LockedError
+    from evidence.services.crawl import run_crawl
     from evidence.shared_queue import SharedQueue
 
     queue = SharedQueue.from_options(args.queue, args.crawl_id)

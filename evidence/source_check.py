@@ -125,7 +125,7 @@ def replay(
     from scrapy.utils.test import get_crawler
 
     from crawler.middlewares import BodyCharsetMiddleware
-    from crawler.spiders.listing import spider_for
+    from crawler.spider_loader import spider_for
 
     crawler = get_crawler(spider_for(source), {"EVIDENCE_TODAY": today})
     spider = crawler.spidercls.from_crawler(crawler)

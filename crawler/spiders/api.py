@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
 
 from scrapy.http import Request, Response
@@ -18,10 +18,9 @@ from twisted.python.failure import Failure
 
 from crawler.items import CaptureItem
 from crawler.sources import Windows
-from crawler.spiders.listing import ListingSpider
+from crawler.spiders.listing import ERROR_STATUSES, ListingSpider
 
 BEIJING = timezone(timedelta(hours=8))  # the APIs' epoch-ms windows are Beijing days (no DST)
-_ERROR_STATUSES = list(range(400, 600))
 # jQuery123_456({...}); | callback({...}) | china({...})
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(?P<json>.*?)\s*\)\s*;?\s*$", re.S)
 _PLACEHOLDER = re.compile(r"^\{(\w+)\}$")
@@ -130,10 +129,27 @@ def _text(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
+BlockT = TypeVar("BlockT")
+
+
+class SourceBlock(Generic[BlockT]):
+    """A spider attribute: the source's block of the spider's strategy (the source model
+    refuses a source of that strategy without it)."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __get__(self, spider: object, owner: type[ListingSpider]) -> BlockT:
+        block = getattr(owner.source, self.field)
+        assert block is not None
+        return cast(BlockT, block)
+
+
 class ApiSpider(ListingSpider):
     """Base of the API strategies: API answers are listings, found documents are articles."""
 
     name = "api"
+    rechecks_stored_pages = False
     listing_callbacks: tuple[str, ...] = ()  # names of the callbacks that parse API answers
 
     def today(self) -> date:
@@ -145,7 +161,7 @@ class ApiSpider(ListingSpider):
                     body: bytes | None = None, headers: Mapping[str, str] | None = None,
                     meta: dict[str, Any] | None = None, **more: Any) -> Request:
         """Return an API request whose 4xx/5xx answers still reach ``callback``."""
-        meta = {**(meta or {}), **more, "handle_httpstatus_list": _ERROR_STATUSES}
+        meta = {**(meta or {}), **more, "handle_httpstatus_list": ERROR_STATUSES}
         return Request(url, method=method, body=body, headers=dict(headers or {}),
                        callback=callback, errback=self.on_error, meta=meta)
 

@@ -15,7 +15,8 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler.items import CaptureItem
 from crawler.sources import Edition
-from crawler.spiders.api import ApiSpider
+from crawler.spiders.api import ApiSpider, SourceBlock
+from crawler.strategies import register
 
 
 def issue_dates(edition: Edition, today: date) -> list[date]:
@@ -35,20 +36,18 @@ def folder(url: str) -> str:
     return url.split("?", 1)[0].rsplit("/", 1)[0]
 
 
+@register("epaper")
 class EpaperSpider(ApiSpider):
     """Fetch each issue's first page, the issue's other pages, and the articles they link."""
 
-    name = "epaper"
+    rechecks_stored_pages = True
+    edition = SourceBlock[Edition]("edition")
 
     async def start(self) -> AsyncIterator[Request]:
-        """Request the first page of every issue in the window, then due re-checks."""
-        edition = self.source.edition
-        assert edition is not None  # guaranteed by the source model for this strategy
-        for day in issue_dates(edition, self.today()):
-            url = day.strftime(edition.issue_url)
+        """Request the first page of every issue in the window."""
+        for day in issue_dates(self.edition, self.today()):
+            url = day.strftime(self.edition.issue_url)
             yield self._request(url, self.parse_listing, page=1, edition=day.isoformat())
-        for target in self.pages_to_recheck():
-            yield self._recheck_request(target)
 
     def parse_listing(self, response: Response) -> Iterator[Request | CaptureItem]:
         """Capture a page; follow its articles and, on an issue's first page, the other pages."""
@@ -68,9 +67,8 @@ class EpaperSpider(ApiSpider):
 
     def _other_pages(self, response: TextResponse) -> Iterator[Request]:
         """Request the issue's other pages, each with its name from the page list."""
-        assert self.source.edition is not None
         names = self._page_names(response)
-        for url in self._links(response, self.source.edition.pages):
+        for url in self._links(response, self.edition.pages):
             if folder(url) == folder(response.url) and url != response.url:
                 yield self._request(url, self.parse_listing, page=2,
                                     edition=response.meta.get("edition"), page_name=names.get(url))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -23,13 +23,15 @@ from scrapy.http import Request, Response
 
 from crawler.items import CaptureItem
 from crawler.sources import FilingCompany, Filings
-from crawler.spiders.api import ApiSpider, date_windows, parse_when
+from crawler.spiders.api import ApiSpider, SourceBlock, date_windows, parse_when
+from crawler.strategies import register
 
 CNINFO = "http://www.cninfo.com.cn/new"
 CNINFO_STATIC = "http://static.cninfo.com.cn/"
 HKEX = "https://www1.hkexnews.hk"
 _FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
 _TAGS = re.compile(r"<[^>]+>")
+Filing = tuple[str, dict[str, str]]  # a document's URL and what the exchange said about it
 
 
 def lexicon_companies() -> list[FilingCompany]:
@@ -82,7 +84,20 @@ def wanted(title: str, rule: Filings) -> bool:
     return not (rule.exclude_pattern and re.search(rule.exclude_pattern, title))
 
 
-def cninfo_filing(row: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+def cninfo_rows(data: dict[str, Any]) -> Any:
+    """Return the announcement rows of a cninfo answer."""
+    return data.get("announcements") or []
+
+
+def hkex_rows(data: dict[str, Any]) -> Any:
+    """Return the document rows of an HKEX answer (its "result" is JSON inside a JSON string)."""
+    try:
+        return json.loads(data.get("result") or "null") or []
+    except (TypeError, ValueError):
+        return []
+
+
+def cninfo_filing(row: dict[str, Any]) -> Filing | None:
     """Return (PDF URL, metadata) of one cninfo announcement row."""
     if not row.get("adjunctUrl"):
         return None
@@ -96,7 +111,7 @@ def cninfo_filing(row: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
     return CNINFO_STATIC + str(row["adjunctUrl"]).lstrip("/"), {k: v for k, v in meta.items() if v}
 
 
-def hkex_filing(row: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
+def hkex_filing(row: dict[str, Any]) -> Filing | None:
     """Return (document URL, metadata) of one HKEX title-search row."""
     if not row.get("FILE_LINK"):
         return None
@@ -113,17 +128,12 @@ def hkex_filing(row: dict[str, Any]) -> tuple[str, dict[str, str]] | None:
     return HKEX + str(row["FILE_LINK"]), {k: v for k, v in meta.items() if v}
 
 
+@register("filings")
 class FilingsSpider(ApiSpider):
     """Crawl the annual, CSR/ESG and prospectus PDFs of listed companies from an exchange."""
 
-    name = "filings"
     listing_callbacks = ("parse_company", "parse_cninfo", "parse_hkex")
-
-    @property
-    def rule(self) -> Filings:
-        """Return the source's filings block (validated present for this strategy)."""
-        assert self.source.filings is not None
-        return self.source.filings
+    rule = SourceBlock[Filings]("filings")
 
     def companies(self) -> list[FilingCompany]:
         """Return the companies to query: the source's list, then the lexicon's."""
@@ -178,34 +188,27 @@ class FilingsSpider(ApiSpider):
 
     def parse_cninfo(self, response: Response) -> Iterator[Request | CaptureItem]:
         """Capture one announcement page, follow wanted PDFs, then the next page."""
-        item = self._capture(response, kind="listing")
-        yield item
-        data = None if item.error else self.answer(response)
-        if not isinstance(data, dict):
-            return
-        rows = data.get("announcements") or []
-        yield from self._follow(cninfo_filing(row) for row in rows if isinstance(row, dict))
-        if data.get("hasMore") and response.meta["page"] < self.rule.max_pages:
-            meta = response.meta
-            yield self._listing(meta["code"], meta["ident"], meta["span"], meta["page"] + 1)
+        yield from self._filings_page(response, cninfo_rows, cninfo_filing, more="hasMore")
 
     def parse_hkex(self, response: Response) -> Iterator[Request | CaptureItem]:
         """Capture one title-search answer, follow wanted documents, then ask for more rows."""
+        yield from self._filings_page(response, hkex_rows, hkex_filing, more="hasNextRow")
+
+    def _filings_page(self, response: Response, rows: Callable[[dict[str, Any]], Any],
+                      filing: Callable[[dict[str, Any]], Filing | None],
+                      more: str) -> Iterator[Request | CaptureItem]:
+        """Capture an exchange's answer, follow its wanted filings, then ask for the next page."""
         item = self._capture(response, kind="listing")
         yield item
         data = None if item.error else self.answer(response)
         if not isinstance(data, dict):
             return
-        try:
-            rows = json.loads(data.get("result") or "null") or []
-        except (TypeError, ValueError):
-            rows = []
-        yield from self._follow(hkex_filing(row) for row in rows if isinstance(row, dict))
-        if data.get("hasNextRow") and response.meta["page"] < self.rule.max_pages:
+        yield from self._follow(filing(row) for row in rows(data) if isinstance(row, dict))
+        if data.get(more) and response.meta["page"] < self.rule.max_pages:
             meta = response.meta
             yield self._listing(meta["code"], meta["ident"], meta["span"], meta["page"] + 1)
 
-    def _follow(self, filings: Iterator[tuple[str, dict[str, str]] | None]) -> Iterator[Request]:
+    def _follow(self, filings: Iterator[Filing | None]) -> Iterator[Request]:
         for filing in filings:
             if filing and wanted(filing[1].get("title", ""), self.rule):
                 yield self._request(filing[0], self.parse_article, listing_meta=filing[1])

@@ -6,7 +6,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -23,6 +23,10 @@ from crawler.guards import (
 )
 from crawler.items import CaptureItem
 from crawler.sources import LinkRule, SourceConfig
+from crawler.strategies import register
+
+if TYPE_CHECKING:
+    from db.history import RecheckTarget
 
 
 def _headers_dict(response: Response) -> dict[str, list[str]]:
@@ -90,7 +94,7 @@ def failure_reason(failure: Failure) -> str:
     return f"download_failed: {name}: {message[:200]}"
 
 
-_ERROR_STATUSES = list(range(400, 600))
+ERROR_STATUSES = list(range(400, 600))
 
 
 def _http_url(response: TextResponse, href: str) -> str | None:
@@ -103,11 +107,12 @@ def _http_url(response: TextResponse, href: str) -> str | None:
     return url if scheme in FETCHED_SCHEMES else None
 
 
+@register("listing")
 class ListingSpider(scrapy.Spider):
     """Crawl a source whose articles are linked from paginated listing pages."""
 
-    name = "listing"
     source: ClassVar[SourceConfig]
+    rechecks_stored_pages: ClassVar[bool] = True  # crawler.recheck hands it the due pages
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -127,55 +132,23 @@ class ListingSpider(scrapy.Spider):
             settings.set("CONCURRENT_REQUESTS", manners.concurrency, priority="spider")
 
     async def start(self) -> AsyncIterator[Request]:
-        """Request every start (listing) URL, then the known pages to check again."""
+        """Request every start (listing) URL (crawler.recheck adds the pages to check again)."""
         for url in self.source.start_urls:
             yield self._request(url, self.parse_listing, page=1)
-        for target in self.pages_to_recheck():
-            yield self._recheck_request(target)
 
-    def _recheck_request(self, target: Any) -> Request:
+    def recheck_request(self, target: RecheckTarget) -> Request:
         """A conditional GET: an unchanged page answers 304 and costs no body."""
         request = self._request(target.url, self.parse_article, recheck=True)
-        request.meta["handle_httpstatus_list"] = [304, *_ERROR_STATUSES]
+        request.meta["handle_httpstatus_list"] = [304, *ERROR_STATUSES]
         if target.etag:
             request.headers["If-None-Match"] = target.etag
         if target.last_modified:
             request.headers["If-Modified-Since"] = target.last_modified
         return request
 
-    def pages_to_recheck(self) -> list[Any]:
-        """Return this source's stored pages with hits whose last fetch is older than the cadence.
-
-        A page deleted after being cited is usually also dropped from its listing, so only a
-        direct re-fetch can see the removal. The cadence is the source's ``recheck_days``
-        (EVIDENCE_RECHECK_DAYS overrides it for every source; 0 re-checks on every crawl).
-        """
-        from db.engine import open_database, session_scope
-        from db.errors import StorageError
-        from db.history import documents_to_recheck
-
-        try:
-            engine = open_database(self.settings.get("EVIDENCE_DB"), create=False)
-        except StorageError:
-            return []  # no database yet: nothing known to re-check
-        try:
-            with session_scope(engine) as session:
-                return documents_to_recheck(session, self.source.slug, self._recheck_due())
-        finally:
-            engine.dispose()
-
-    def _recheck_due(self) -> datetime:
-        """Pages last fetched before this moment are due for a re-check."""
-        from datetime import timedelta
-
-        days = self.settings.getfloat("EVIDENCE_RECHECK_DAYS", -1)
-        if days < 0:
-            days = self.source.recheck_days
-        return datetime.now(UTC) - timedelta(days=days)
-
     def _request(self, url: str, callback: Any, **meta: Any) -> Request:
         # 4xx/5xx reach the callbacks to be recorded; redirects are still followed
-        meta.update(handle_httpstatus_list=_ERROR_STATUSES)
+        meta.update(handle_httpstatus_list=ERROR_STATUSES)
         if self.source.encoding:
             meta["encoding_override"] = self.source.encoding
         return Request(url, callback=callback, errback=self.on_error, meta=meta)
@@ -279,20 +252,3 @@ class ListingSpider(scrapy.Spider):
             selectors=self.source.selector_map(), crawler=crawler_id(), **fields,
         )
 
-
-def spider_for(source: SourceConfig) -> type[ListingSpider]:
-    """Build the spider class of one source (one strategy class per crawl strategy)."""
-    from crawler.spiders.epaper import EpaperSpider  # they subclass ListingSpider
-    from crawler.spiders.filings import FilingsSpider
-    from crawler.spiders.paged import PagedListingSpider
-    from crawler.spiders.search_api import SearchApiSpider
-    from crawler.spiders.web_archive import WebArchiveSpider
-
-    strategies: dict[str, type[ListingSpider]] = {
-        "listing": ListingSpider, "paged_listing": PagedListingSpider,
-        "search_api": SearchApiSpider, "filings": FilingsSpider, "web_archive": WebArchiveSpider,
-        "epaper": EpaperSpider,
-    }
-    base = strategies[source.strategy]
-    class_name = "".join(part.title() for part in source.slug.split("-")) + "Spider"
-    return type(class_name, (base,), {"name": source.slug, "source": source})

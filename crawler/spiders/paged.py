@@ -10,6 +10,7 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.items import CaptureItem
 from crawler.sources import Pagination
 from crawler.spiders.listing import ListingSpider
+from crawler.strategies import register
 
 
 def page_urls(start_url: str, rule: Pagination, pages: int) -> list[str]:
@@ -32,10 +33,9 @@ def page_count(text: str, rule: Pagination) -> int | None:
     return int(found.group(1)) if found else None
 
 
+@register("paged_listing")
 class PagedListingSpider(ListingSpider):
     """Crawl CMS channels whose listing pages are numbered, and the files articles attach."""
-
-    name = "paged_listing"
 
     def parse_listing(self, response: Response) -> Iterator[Request | CaptureItem]:
         """Capture a listing; on the first page also request the other numbered pages."""

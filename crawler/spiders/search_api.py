@@ -20,6 +20,7 @@ from crawler.items import CaptureItem
 from crawler.sources import Api, TermRule
 from crawler.spiders.api import (
     ApiSpider,
+    SourceBlock,
     build_request,
     date_windows,
     dig,
@@ -27,6 +28,7 @@ from crawler.spiders.api import (
     uses_dates,
     window_values,
 )
+from crawler.strategies import register
 
 _TAGS = re.compile(r"<[^>]+>")  # search engines wrap matches in <em>/<font>
 
@@ -100,17 +102,12 @@ def page_total(data: Any, api: Api) -> int | None:
     return None
 
 
+@register("search_api")
 class SearchApiSpider(ApiSpider):
     """Crawl what an outlet's search API finds for each seed term and date window."""
 
-    name = "search_api"
     listing_callbacks = ("parse_results",)
-
-    @property
-    def api(self) -> Api:
-        """Return the source's API block (validated present for this strategy)."""
-        assert self.source.api is not None
-        return self.source.api
+    api = SourceBlock[Api]("api")
 
     async def start(self) -> AsyncIterator[Request]:
         """Request the first result page of every query."""

@@ -24,7 +24,8 @@ from scrapy.http import Request, Response
 
 from crawler.items import CaptureItem
 from crawler.sources import Archive
-from crawler.spiders.api import ApiSpider
+from crawler.spiders.api import ApiSpider, SourceBlock
+from crawler.strategies import register
 
 FIELDS = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
 
@@ -68,17 +69,12 @@ def cdx_rows(table: Any) -> tuple[list[dict[str, str]], str | None]:
     return rows, resume
 
 
+@register("web_archive")
 class WebArchiveSpider(ApiSpider):
     """Crawl the archived copies of deleted pages from the Wayback Machine."""
 
-    name = "web_archive"
     listing_callbacks = ("parse_cdx",)
-
-    @property
-    def archive(self) -> Archive:
-        """Return the source's archive block (validated present for this strategy)."""
-        assert self.source.archive is not None
-        return self.source.archive
+    archive = SourceBlock[Archive]("archive")
 
     def _until(self) -> str:
         return (self.archive.until or self.today()).strftime("%Y%m%d")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.config import ConfigError, apply_config_file
+from crawler.config_file import ConfigError, apply_config_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

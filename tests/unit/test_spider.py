@@ -12,8 +12,8 @@ from twisted.python.failure import Failure
 
 from crawler.items import CaptureItem
 from crawler.sources import SourceConfig
-from crawler.spider_loader import SourceSpiderLoader
-from crawler.spiders.listing import ListingSpider, failure_reason, spider_for
+from crawler.spider_loader import SourceSpiderLoader, spider_for
+from crawler.spiders.listing import ListingSpider, failure_reason
 
 BASE = "http://127.0.0.1:9/news/"
 LISTING = """<html><body>
@@ -141,7 +141,7 @@ def test_recheck_is_a_conditional_get() -> None:
 
     spider = make_spider(source())
     target = RecheckTarget(BASE + "a.html", etag='"abc"', last_modified="Wed, 10 May 2023 GMT")
-    request = spider._recheck_request(target)
+    request = spider.recheck_request(target)
     assert request.headers["If-None-Match"] == b'"abc"'
     assert request.headers["If-Modified-Since"] == b"Wed, 10 May 2023 GMT"
     assert request.meta["recheck"] is True and 304 in request.meta["handle_httpstatus_list"]

@@ -12,63 +12,39 @@ from typing import Any
 
 _ATTACHMENTS = {"pattern": r"\.(pdf|PDF|doc|DOC|docx|DOCX|wps|WPS|xls|xlsx|XLS|XLSX)$"}
 
+
+def _paged(template: str, first: int, count_pattern: str, *, body: str | None = None,
+           article: dict[str, str] | None = None) -> dict[str, Any]:
+    """A paged-listing preset: numbered listing pages, their count, attachments, the body."""
+    links: dict[str, Any] = {"article": article} if article else {}
+    links["pagination"] = {"template": template, "first": first, "count_pattern": count_pattern}
+    links["attachment"] = _ATTACHMENTS
+    preset: dict[str, Any] = {"strategy": "paged_listing", "links": links}
+    if body:
+        preset["selectors"] = {"body": body}
+    return preset
+
+
 PLATFORMS: dict[str, dict[str, Any]] = {
     # TRS WCM (拓尔思): channel/index.html, index_1.html ...;
     # articles ./202305/t20230510_123456.html; the pager is written by script:
     # createPageHTML(12, 0, "index", "html") (12 pages in all).
-    "trs": {
-        "strategy": "paged_listing",
-        "links": {
-            "pagination": {
-                "template": "index_{n}.html", "first": 1,
-                "count_pattern": r"createPageHTML\(\s*(\d+)\s*,",
-            },
-            "attachment": _ATTACHMENTS,
-        },
-        "selectors": {"body": "div.TRS_Editor"},
-    },
+    "trs": _paged("index_{n}.html", 1, r"createPageHTML\(\s*(\d+)\s*,", body="div.TRS_Editor"),
     # The Xinjiang government site group (xinjiang.gov.cn, rst.xinjiang.gov.cn, kashi.gov.cn,
     # xjkz.gov.cn, aks.gov.cn): /<site>/c112487/list.shtml, list_2.shtml ...; articles
     # /<site>/c112487/202305/<32 hex>.shtml; pager createPageHTML('page_div',12,1,'list','shtml').
-    "xjcms": {
-        "strategy": "paged_listing",
-        "links": {
-            "pagination": {
-                "template": "list_{n}.shtml", "first": 2,
-                "count_pattern": r"createPageHTML\(\s*'page_div'\s*,\s*(\d+)\s*,",
-            },
-            "attachment": _ATTACHMENTS,
-        },
-        "selectors": {"body": "div.article-detail"},
-    },
+    "xjcms": _paged("list_{n}.shtml", 2, r"createPageHTML\(\s*'page_div'\s*,\s*(\d+)\s*,",
+                    body="div.article-detail"),
     # The XPCC (兵团) site group: bingtuan.gov.cn, the xjbt.gov.cn departments and the division
     # (师市) portals such as btdsss.gov.cn: channel /zwgk/zcwj/index.shtml, index_2.shtml ...;
     # pager createPageHTML(12, 0, "index", "shtml"); articles /c/2023-05-10/8012345.shtml with
     # the body in div.content. Sources only name their channel.
-    "xpcc": {
-        "strategy": "paged_listing",
-        "links": {
-            "article": {"css": "ul.list li a",
-                        "pattern": r"/c/\d{4}-\d{2}-\d{2}/\d+\.shtml$"},
-            "pagination": {
-                "template": "index_{n}.shtml", "first": 2,
-                "count_pattern": r"createPageHTML\(\s*(\d+)\s*,",
-            },
-            "attachment": _ATTACHMENTS,
-        },
-        "selectors": {"body": "div.content"},
-    },
+    "xpcc": _paged("index_{n}.shtml", 2, r"createPageHTML\(\s*(\d+)\s*,", body="div.content",
+                   article={"css": "ul.list li a",
+                            "pattern": r"/c/\d{4}-\d{2}-\d{2}/\d+\.shtml$"}),
     # DESTOON-style PHP portals (xjht.gov.cn): article/list.php?catid=25&page=2 ...;
     # articles article/show.php?itemid=12345; "共 37 页" in the pager.
-    "destoon": {
-        "strategy": "paged_listing",
-        "links": {
-            "pagination": {
-                "template": "&page={n}", "first": 2, "count_pattern": r"共\s*(\d+)\s*页",
-            },
-            "attachment": _ATTACHMENTS,
-        },
-    },
+    "destoon": _paged("&page={n}", 2, r"共\s*(\d+)\s*页"),
 }
 
 

@@ -3,6 +3,9 @@
 Precedence: command-line options > environment variables > the file > built-in defaults.
 The file is $EVIDENCE_CONFIG, else ./evidence.toml when it exists. Keys (all optional) are the
 environment variables without their EVIDENCE_ prefix, in lower case: see KEYS.
+
+It lives on the crawler's floor because its lowest reader is crawler/settings.py, which
+`scrapy crawl` and Scrapyd load without the CLI; the CLI reads the same file through it.
 """
 
 from __future__ import annotations
