@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from db.filters import Filter
+from db.hits import HitView, iter_hits
 from db.missed import MISSED, NOT_MISSED, MarkedDocument, marked_documents
-from db.queries import HitFilter, HitView, iter_hits
 
 NO_CATEGORY = "(none)"
 
@@ -143,7 +144,7 @@ def _count_missed(measures: ReviewMeasures, marks: list[MarkedDocument],
 def _labelled_hits(session: Session) -> list[HitView]:
     """Current hits whose newest decision is confirmed or rejected."""
     return [hit for status in ("confirmed", "rejected")
-            for hit in iter_hits(session, f=HitFilter(review=status))]
+            for hit in iter_hits(session, f=Filter(review=status))]
 
 
 def review_measures(session: Session) -> ReviewMeasures:
@@ -154,7 +155,7 @@ def review_measures(session: Session) -> ReviewMeasures:
     positives = _count_documents(measures, hits)
     _count_missed(measures, marked_documents(session, MISSED), positives)
     measures.needs_translation = sum(
-        1 for _ in iter_hits(session, f=HitFilter(review="needs_translation")))
+        1 for _ in iter_hits(session, f=Filter(review="needs_translation")))
     measures.withdrawn = len(marked_documents(session, NOT_MISSED))
     for name in ("by_source", "by_language", "by_category", "by_lexicon"):
         setattr(measures, name, dict(sorted(getattr(measures, name).items())))

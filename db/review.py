@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.filters import REVIEW_STATES
 from db.models import Hit, Review
-from db.queries import REVIEW_STATES
 
 ALIASES = {"needs-translation": "needs_translation", "confirm": "confirmed",
            "reject": "rejected", "translate": "needs_translation"}

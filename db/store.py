@@ -21,7 +21,7 @@ from db.models import (
     Version,
 )
 from db.rawstore import RawStore
-from db.search import index_versions as _fts  # noqa: F401  (registers the FTS flush listener)
+from db.search import index  # noqa: F401  (registers the search index's flush listener)
 from db.urls import canonical_url
 from db.warc import WarcFetch, WarcRef, WarcSink
 from pipelines.text.fingerprint import band_keys, minhash, to_hex
