@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from db.backend import backend_of
+from db.chunks import chunks
 from db.models import Base, LogEntry
 
 # table -> the columns an entry covers (frozen: a revision that adds a covered column must
@@ -218,9 +219,9 @@ def log_rows(conn: Connection, written: Mapping[str, Collection[int]], kind: str
     rows: list[tuple[str, int, str]] = []
     for name in COVERED:
         ids = sorted(written.get(name, ()))
-        for start in range(0, len(ids), CHUNK):
+        for chunk in chunks(ids, CHUNK):
             rows.extend((name, row_id, digest) for row_id, digest
-                        in covered_rows(conn, name, ids[start:start + CHUNK]))
+                        in covered_rows(conn, name, chunk))
     return append(conn, rows, kind)
 
 

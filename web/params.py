@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from db.filters import Filter
@@ -56,7 +57,7 @@ def _page(value: str | None) -> int:
 
 def search_filter(params: Mapping[str, str], limit: int = PAGE_SIZE) -> Filter:
     """The filter a search URL asks for (unknown or malformed values are ignored)."""
-    values: dict[str, str | None] = {
+    values: dict[str, Any] = {  # facet names: str | None each
         name: (params.get(name) or "").strip()[:200] or None for name in FACETS}
     sort = params.get("sort") or "auto"
     return Filter(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from db.backend import SQLITE, IndexRow, backend_of
 from db.backend.sqlite import TABLE
+from db.chunks import chunks
 from db.models import Version
 from db.queries import version_titles
 from db.search.tokens import index_tokens
@@ -87,7 +88,7 @@ def sync_index(session: Session, batch: int = 100) -> int:
     conn = session.connection()
     backend_of(conn).create_search_table(conn)
     missing = missing_versions(session)
-    for start in range(0, len(missing), batch):
-        texts = version_titles(session, missing[start:start + batch])  # re-extracted: newest
+    for chunk in chunks(missing, batch):
+        texts = version_titles(session, chunk)  # re-extracted: newest
         index_versions(conn, [(vid, title, body) for vid, (title, body) in texts.items()])
     return len(missing)
