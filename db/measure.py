@@ -40,11 +40,11 @@ def _ratio(part: int, whole: int) -> float | None:
 class Tally:
     """Labelled counts of one group of hits and documents."""
 
-    hit_tp: int = 0
-    hit_fp: int = 0
-    doc_tp: int = 0
-    doc_fp: int = 0
-    missed: int = 0
+    hit_tp: int = 0  # reviewed hits confirmed
+    hit_fp: int = 0  # reviewed hits not confirmed (rejected)
+    doc_tp: int = 0  # documents with a confirmed hit
+    doc_fp: int = 0  # documents whose reviewed hits were none of them confirmed
+    missed: int = 0  # documents marked missed that the detector still does not flag
 
     @property
     def hit_precision(self) -> float | None:
