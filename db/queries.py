@@ -1,4 +1,4 @@
-"""Named read queries shared by the CLI, reports and (later) the web UI."""
+"""Read queries for reports and the desk: run summaries, row counts, version facts, last runs."""
 
 from __future__ import annotations
 
@@ -171,6 +171,7 @@ def _version_rows(session: Session, ids: list[int] | None) -> list[VersionFacts]
 
 
 def hit_facts(session: Session, ids: list[int] | None) -> dict[int, list[tuple[Any, ...]]]:
+    """(categories, companies, latest review status) of each current hit, by version id."""
     query = (
         select(Hit.version_id, Hit.categories, Hit.companies, Review.status)
         .join(Version, Hit.version_id == Version.id)
