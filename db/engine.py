@@ -24,7 +24,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import ledger  # noqa: F401  (registers the hash log's session listeners)
-from db.backend import backend_named, backend_of
+from db.backend import SQLITE, backend_named, backend_of
 from db.errors import ReadOnlyDatabase, StorageError
 from db.models import Base
 
@@ -59,7 +59,7 @@ def display_url(url: str) -> str:
 def sqlite_path(url: str) -> Path | None:
     """Return the file path of a SQLite URL (also a ``file:`` URI), or None for other backends."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+    if backend_named(parsed.get_backend_name()) is not SQLITE or not parsed.database:
         return None
     if parsed.database.startswith("file:") and parsed.query.get("uri") == "true":
         return Path(unquote(parsed.database[len("file:"):]))

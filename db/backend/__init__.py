@@ -20,7 +20,7 @@ __all__ = ["POSTGRES", "SQLITE", "Backend", "Clauses", "IndexRow", "backend_name
 
 def backend_named(name: str) -> Backend:
     """The backend of a dialect name ("sqlite"; anything else is served as PostgreSQL)."""
-    return SQLITE if name == "sqlite" else POSTGRES
+    return SQLITE if name == SQLITE.name else POSTGRES
 
 
 def backend_of(bind: Connection | Engine | Session) -> Backend:

@@ -21,9 +21,9 @@ class Backend:
 
     name = ""
     placeholder = "%s"  # the driver's parameter mark in a raw statement
-    index_table = ""  # the search table (its rows are keyed by version id)
     index_rows = ""  # a table with one row per indexed version, cheap to count
     indexed_ids = ""  # SQL selecting the ids of the indexed versions
+    rebuilds_tables = False  # ALTER TABLE cannot drop a constraint: migrations copy the table
 
     def engine_options(self) -> dict[str, Any]:
         """Options for ``create_engine``."""
@@ -43,6 +43,9 @@ class Backend:
     def lock_appends(self, conn: Connection, key: int) -> None:
         """Serialise appends to a chain of rows (``key``: which chain) until the transaction
         ends."""
+
+    def prepare_table_rebuilds(self, conn: Connection) -> None:
+        """Let a migration rebuild tables that others refer to (before its first write)."""
 
     def reset_sequences(self, conn: Connection, tables: Sequence[Table]) -> None:
         """Move id sequences past the ids copied into ``tables``."""

@@ -30,7 +30,6 @@ class PostgresBackend(Backend):
     """A PostgreSQL server driven by psycopg 3; search through ``search_tokens.tsv``."""
 
     name = "postgresql"
-    index_table = TABLE
     index_rows = TABLE
     indexed_ids = f"SELECT version_id FROM {TABLE}"
 

@@ -53,9 +53,9 @@ class SqliteBackend(Backend):
 
     name = "sqlite"
     placeholder = "?"
-    index_table = TABLE
     index_rows = f"{TABLE}_docsize"
     indexed_ids = f"SELECT rowid FROM {TABLE}"
+    rebuilds_tables = True
 
     def configure(self, engine: Engine, read_only: bool) -> Engine:
         """Every connection gets WAL, a busy timeout and foreign keys (or reads only)."""
@@ -69,6 +69,13 @@ class SqliteBackend(Backend):
     def lock_for_creation(self, conn: Connection) -> None:
         """Take the write lock now (BEGIN IMMEDIATE)."""
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def prepare_table_rebuilds(self, conn: Connection) -> None:
+        """Foreign keys off: dropping a rebuilt parent table (0003) would fail with them on."""
+        # only before the first write opens the transaction; the revision checks the keys again
+        # before it commits, and the connection keeps them off until closed (`evidence db
+        # upgrade` disposes its engine)
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
 
     def create_search_table(self, conn: Connection) -> None:
         """Create the FTS5 table if this database has none yet."""
