@@ -99,7 +99,8 @@ def measure(db: Path, limit: int, repeats: int = 3, workers: int = 1, cap: int =
     untimed warm-up search."""
     from sqlalchemy import text
 
-    from db.search import TABLE, SearchFilter, search
+    from db.filters import Filter
+    from db.search import TABLE, search
 
     indexed, seconds = build_index(db, limit, workers) if limit else (0, 0.0)
     engine = open_database(str(db), create=False)
@@ -110,12 +111,12 @@ def measure(db: Path, limit: int, repeats: int = 3, workers: int = 1, cap: int =
     capped: dict[str, bool] = {}
     orders: dict[str, str] = {}
     with session_scope(engine) as session:  # untimed: loads jieba and the lexicon, as the
-        search(session, SearchFilter(query=WARM_UP))  # desk does once per process
+        search(session, Filter(query=WARM_UP))  # desk does once per process
     for _ in range(repeats):
         for query in QUERIES:
             started = time.perf_counter()
             with session_scope(engine) as session:
-                page = search(session, SearchFilter(query=query, sort=sort),
+                page = search(session, Filter(query=query, sort=sort),
                               **({"cap": cap} if cap else {}))
             timings[query].append((time.perf_counter() - started) * 1000)
             totals[query], capped[query], orders[query] = page.total, page.capped, page.order

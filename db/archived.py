@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import column, inspect, select, table
 from sqlalchemy.orm import Session
 
-from db.history import utc_iso
+from db.clock import utc_iso
 from db.models import Capture, Version
 
 

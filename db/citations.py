@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from db.clusters import Copy, copies_of
 from db.history import Removal, current_removal
+from db.hits import HitView
 from db.models import Capture
-from db.queries import HitView
 from db.screenshots import ShotFacts, shot_facts
 
 
@@ -56,7 +56,7 @@ class CitationFacts:
 
 def archived(session: Session, capture_id: int | None) -> Archived | None:
     """Return the archived facts of one capture."""
-    from db.history import utc_iso
+    from db.clock import utc_iso
 
     capture = session.get(Capture, capture_id) if capture_id is not None else None
     if capture is None:

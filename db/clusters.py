@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.history import utc_iso
+from db.clock import utc_iso
 from db.models import Capture, Document, FingerprintBand, Source, Version
 from pipelines.text.fingerprint import SAME_TEXT_THRESHOLD, from_hex, similarity
 

@@ -16,15 +16,15 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import ledger  # noqa: F401  (registers the hash log's session listeners)
+from db.backend import SQLITE, backend_named, backend_of
 from db.errors import ReadOnlyDatabase, StorageError
 from db.models import Base
 
@@ -59,7 +59,7 @@ def display_url(url: str) -> str:
 def sqlite_path(url: str) -> Path | None:
     """Return the file path of a SQLite URL (also a ``file:`` URI), or None for other backends."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+    if backend_named(parsed.get_backend_name()) is not SQLITE or not parsed.database:
         return None
     if parsed.database.startswith("file:") and parsed.query.get("uri") == "true":
         return Path(unquote(parsed.database[len("file:"):]))
@@ -124,33 +124,7 @@ def read_only_url(path: Path) -> str:
 
 def is_read_only(engine: Engine) -> bool:
     """Whether ``engine`` was opened read-only (SQLite ``mode=ro``, PostgreSQL read-only)."""
-    if engine.dialect.name == "sqlite":
-        return engine.url.query.get("mode") == "ro"
-    return bool(engine.get_execution_options().get("postgresql_readonly"))
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-def _read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """A read-only connection: no journal mode or sync change (both write), queries only."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA query_only=ON")
-    cursor.close()
-
-
-def _engine_options(url: str) -> dict[str, Any]:
-    """Per-backend options: PostgreSQL sessions run in UTC and drop dead pooled connections."""
-    if make_url(url).get_backend_name() == "postgresql":
-        return {"pool_pre_ping": True, "connect_args": {"options": "-c timezone=UTC"}}
-    return {}
+    return backend_of(engine).is_read_only(engine)
 
 
 def make_engine(url: str, read_only: bool = False) -> Engine:
@@ -163,31 +137,20 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
             _check_sqlite_location(path)
             read_only = read_only or cannot_write(path)
             url = read_only_url(path) if read_only else url
-        engine = create_engine(url, future=True, **_engine_options(url))
+        backend = backend_named(make_url(url).get_backend_name())
+        engine = create_engine(url, future=True, **backend.engine_options())
     except (ArgumentError, ValueError) as exc:
         raise StorageError(f"invalid database URL {display_url(url)!r}: {exc}") from exc
     except ModuleNotFoundError as exc:
         raise StorageError(f"database driver missing for {display_url(url)!r}: {exc.name}"
                            ) from exc
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _read_only_pragmas if read_only else _sqlite_pragmas)
-    elif read_only:
-        engine = engine.execution_options(postgresql_readonly=True)
-    return engine
+    return backend_of(engine).configure(engine, read_only)
 
 
 def _reason(exc: SQLAlchemyError) -> str:
     """The driver's own message, first line only."""
     reason = str(getattr(exc, "orig", None) or exc).strip()
     return reason.splitlines()[0] if reason else type(exc).__name__
-
-
-def _lock(conn: Connection) -> None:
-    """Serialise concurrent creators of one new database until this transaction ends."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(7471)"))
-    elif conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _models_copy() -> MetaData:
@@ -203,16 +166,15 @@ def _prepare(conn: Connection, url: str, create: bool = True) -> None:
     """Create and stamp an empty database (only with ``create``); refuse one whose schema is not
     the newest."""
     from db import migrations
-    from db.search import create_search_table
 
     if migrations.is_empty(conn) and not create:
         raise StorageError(f"{display_url(url)} holds no evidence tables: not an evidence "
                            "database (nothing was written to it)")
     if migrations.is_empty(conn):
-        _lock(conn)
+        backend_of(conn).lock_for_creation(conn)
     if migrations.is_empty(conn):
         _models_copy().create_all(conn)
-        create_search_table(conn)
+        backend_of(conn).create_search_table(conn)
         migrations.stamp_head(conn)
         return
     found, head = migrations.current(conn), migrations.head()

@@ -9,17 +9,11 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.clock import utc_iso
+from db.current import is_current_hit
+from db.hits import current_text
 from db.models import Capture, Document, Extraction, Hit, Source, StatusEvent, Version
-from db.queries import current_text, is_current_hit
 from db.urls import canonical_url
-
-
-def utc_iso(value: datetime | None) -> str | None:
-    """Return ``value`` as ``YYYY-MM-DDTHH:MM:SSZ`` (naive values are UTC), or None."""
-    if value is None:
-        return None
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)

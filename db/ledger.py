@@ -37,10 +37,11 @@ from sqlalchemy import (
     event,
     func,
     select,
-    text,
 )
 from sqlalchemy.orm import Session
 
+from db.backend import backend_of
+from db.chunks import chunks
 from db.models import Base, LogEntry
 
 # table -> the columns an entry covers (frozen: a revision that adds a covered column must
@@ -168,12 +169,6 @@ def covered_rows(conn: Connection, name: str, ids: Collection[int] | None = None
     return [(int(row[0]), row_sha256(name, row)) for row in conn.execute(query)]
 
 
-def _lock(conn: Connection) -> None:
-    """Serialise appends to the chain (SQLite: the writing transaction already holds the lock)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK})"))
-
-
 LAST_ENTRY = select(LogEntry.entry_sha256).order_by(LogEntry.id.desc()).limit(1)
 
 
@@ -184,7 +179,8 @@ def _last_entry(conn: Connection) -> str:
 def append(conn: Connection, rows: Iterable[tuple[str, int, str]], kind: str = "write") -> int:
     """Chain one entry per (table, row id, content SHA-256) after the last entry; one
     executemany straight to the driver (the log is on the path of every bulk write)."""
-    _lock(conn)
+    backend = backend_of(conn)  # SQLite: the writing transaction already holds the lock
+    backend.lock_appends(conn, PG_LOCK)
     prev, now, entries = _last_entry(conn), datetime.now(UTC), []
     when, stored_time = spell(now), _stored(conn, now)
     for name, row_id, content in rows:
@@ -192,7 +188,7 @@ def append(conn: Connection, rows: Iterable[tuple[str, int, str]], kind: str = "
         entries.append((name, row_id, kind, content, prev, digest, stored_time))
         prev = digest
     if entries:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        mark = backend.placeholder
         conn.exec_driver_sql(f"INSERT INTO hash_log ({', '.join(ENTRY_COLUMNS)}) VALUES "
                              f"({', '.join([mark] * len(ENTRY_COLUMNS))})", entries)
     return len(entries)
@@ -223,9 +219,9 @@ def log_rows(conn: Connection, written: Mapping[str, Collection[int]], kind: str
     rows: list[tuple[str, int, str]] = []
     for name in COVERED:
         ids = sorted(written.get(name, ()))
-        for start in range(0, len(ids), CHUNK):
+        for chunk in chunks(ids, CHUNK):
             rows.extend((name, row_id, digest) for row_id, digest
-                        in covered_rows(conn, name, ids[start:start + CHUNK]))
+                        in covered_rows(conn, name, chunk))
     return append(conn, rows, kind)
 
 

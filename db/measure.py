@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from db.filters import Filter
+from db.hits import HitView, iter_hits
 from db.missed import MISSED, NOT_MISSED, MarkedDocument, marked_documents
-from db.queries import HitFilter, HitView, iter_hits
 
 NO_CATEGORY = "(none)"
 
@@ -39,11 +40,11 @@ def _ratio(part: int, whole: int) -> float | None:
 class Tally:
     """Labelled counts of one group of hits and documents."""
 
-    hit_tp: int = 0
-    hit_fp: int = 0
-    doc_tp: int = 0
-    doc_fp: int = 0
-    missed: int = 0
+    hit_tp: int = 0  # reviewed hits confirmed
+    hit_fp: int = 0  # reviewed hits not confirmed (rejected)
+    doc_tp: int = 0  # documents with a confirmed hit
+    doc_fp: int = 0  # documents whose reviewed hits were none of them confirmed
+    missed: int = 0  # documents marked missed that the detector still does not flag
 
     @property
     def hit_precision(self) -> float | None:
@@ -143,7 +144,7 @@ def _count_missed(measures: ReviewMeasures, marks: list[MarkedDocument],
 def _labelled_hits(session: Session) -> list[HitView]:
     """Current hits whose newest decision is confirmed or rejected."""
     return [hit for status in ("confirmed", "rejected")
-            for hit in iter_hits(session, f=HitFilter(review=status))]
+            for hit in iter_hits(session, f=Filter(review=status))]
 
 
 def review_measures(session: Session) -> ReviewMeasures:
@@ -154,7 +155,7 @@ def review_measures(session: Session) -> ReviewMeasures:
     positives = _count_documents(measures, hits)
     _count_missed(measures, marked_documents(session, MISSED), positives)
     measures.needs_translation = sum(
-        1 for _ in iter_hits(session, f=HitFilter(review="needs_translation")))
+        1 for _ in iter_hits(session, f=Filter(review="needs_translation")))
     measures.withdrawn = len(marked_documents(session, NOT_MISSED))
     for name in ("by_source", "by_language", "by_category", "by_lexicon"):
         setattr(measures, name, dict(sorted(getattr(measures, name).items())))

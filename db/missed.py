@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.clock import utc_iso
+from db.current import current_flagged, current_lexicon, current_score
 from db.models import Document, DocumentReview, Source, Version
-from db.queries import current_flagged, current_lexicon, current_score
 from db.review import MAX_NOTE, ReviewError
 
 MISSED, NOT_MISSED = "missed", "not_missed"
@@ -79,11 +80,9 @@ def normalise_category(value: str | None) -> str | None:
 
 
 def _row(review: DocumentReview) -> MarkRow:
-    at = review.reviewed_at if review.reviewed_at.tzinfo else review.reviewed_at.replace(tzinfo=UTC)
     return MarkRow(review.id, review.document_id, review.version_id, review.status,
-                   review.category, review.note, review.reviewer,
-                   at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), review.lexicon_version,
-                   review.score)
+                   review.category, review.note, review.reviewer, utc_iso(review.reviewed_at),
+                   review.lexicon_version, review.score)
 
 
 def newest_version(session: Session, document_id: int) -> Version | None:

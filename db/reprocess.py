@@ -27,6 +27,8 @@ from typing import Any
 from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import Session
 
+from db.current import current_extractor_version, current_lexicon, is_current_hit
+from db.hits import TextRecord, current_text
 from db.models import (
     Capture,
     Document,
@@ -37,13 +39,6 @@ from db.models import (
     Source,
     Version,
     running_extractor_version,
-)
-from db.queries import (
-    TextRecord,
-    current_extractor_version,
-    current_lexicon,
-    current_text,
-    is_current_hit,
 )
 from db.rawstore import RawStore
 from db.review import carry_over

@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.clock import utc_iso
+from db.filters import REVIEW_STATES
 from db.models import Hit, Review
-from db.queries import REVIEW_STATES
 
 ALIASES = {"needs-translation": "needs_translation", "confirm": "confirmed",
            "reject": "rejected", "translate": "needs_translation"}
@@ -53,9 +54,8 @@ def normalise_status(value: str) -> str:
 
 
 def _row(review: Review) -> ReviewRow:
-    at = review.reviewed_at if review.reviewed_at.tzinfo else review.reviewed_at.replace(tzinfo=UTC)
     return ReviewRow(review.id, review.hit_id, review.status, review.note, review.reviewer,
-                     at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), review.carried_from_id)
+                     utc_iso(review.reviewed_at), review.carried_from_id)
 
 
 def add_review(session: Session, hit_id: int, status: str, reviewer: str, note: str = "",

@@ -21,7 +21,7 @@ from db.models import (
     Version,
 )
 from db.rawstore import RawStore
-from db.search import index_versions as _fts  # noqa: F401  (registers the FTS flush listener)
+from db.search import index  # noqa: F401  (registers the search index's flush listener)
 from db.urls import canonical_url
 from db.warc import WarcFetch, WarcRef, WarcSink
 from pipelines.text.fingerprint import band_keys, minhash, to_hex
@@ -59,13 +59,15 @@ class CaptureRecord:
     extracted: Extracted | None = None
     detection: Detection | None = None
     gone: str | None = None  # removal signal of this fetch (pipelines.text.removal)
+    # provenance: how the bytes were fetched
     method: str = "GET"
     request_headers: dict[str, list[str]] = field(default_factory=dict)
-    protocol: str | None = None
+    protocol: str | None = None  # as the response reported it (e.g. "HTTP/1.1")
     crawler: str | None = None
     user_agent: str | None = None
     proxy: str | None = None
-    segmenter: str | None = None
+    segmenter: str | None = None  # the segmenter of the stored text, when it was segmented
+    # a web-archive copy: ``url`` is the original address, these name the archived copy served
     archive_url: str | None = None
     archive_timestamp: str | None = None
     listing_meta: dict[str, str] = field(default_factory=dict)

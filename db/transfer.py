@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, func, select, update
 
+from db.backend import backend_of
 from db.errors import StorageError
 from db.ledger import spell as _value
 from db.models import Base
@@ -91,12 +92,7 @@ def copy_rows(source: Connection, target: Connection) -> dict[str, int]:
 
 def reset_sequences(target: Connection) -> None:
     """Move PostgreSQL's id sequences past the copied ids (SQLite needs nothing)."""
-    if target.dialect.name != "postgresql":
-        return
-    for table in tables():
-        if "id" in table.c and table.c.id.primary_key:
-            target.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+    backend_of(target).reset_sequences(target, tables())
 
 
 def table_sum(conn: Connection, table: Table) -> tuple[int, str]:

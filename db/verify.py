@@ -49,7 +49,8 @@ from db.models import (
 from db.rawstore import RawStore, sha256_hex
 from db.reprocess import ExtractSettings, reading, reextract
 from db.verify_stamps import verify_manifests
-from db.warc import WARC_DIR, RecordFacts, WarcScan, digest_hex, iter_records, scan_file
+from db.warc import WARC_DIR
+from db.warc_read import RecordFacts, WarcScan, digest_hex, iter_records, scan_file
 from pipelines.text.types import OcrRecord
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # STYLES is read when the command line is built: no database 
     from sqlalchemy.orm import Session
 
     from db.citations import CitationFacts
-    from db.queries import HitView
+    from db.hits import HitView
 
 STYLES = ("footnote", "bibtex", "csl-json")
 

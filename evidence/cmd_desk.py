@@ -131,12 +131,12 @@ def _sync(session: Any) -> None:
 
 def search(args: argparse.Namespace) -> int:
     """Search every stored document; print ranked results with the passage marked."""
-    from db.search import SearchFilter
+    from db.filters import Filter
     from db.search import search as run_search
     from evidence.search_query import check_query
 
     query = " ".join(args.query)
-    wanted = SearchFilter(
+    wanted = Filter(
         query=query, source=args.source, kind=args.kind, language=args.language,
         flagged="yes" if args.flagged else None, date_from=args.date_from,
         date_to=args.date_to, limit=max(1, args.limit), sort=args.sort)
@@ -270,7 +270,7 @@ def _list_marks(engine: Any, status: str, fmt: str) -> int:
 
 
 def _record(engine: Any, args: argparse.Namespace) -> int:
-    from db.queries import get_hit
+    from db.hits import get_hit
     from db.review import add_review
     from evidence.cite import full_citation
 
@@ -303,7 +303,8 @@ def _history(engine: Any, hit_id: int, fmt: str) -> int:
 
 
 def _list(engine: Any, args: argparse.Namespace) -> int:
-    from db.queries import UNREVIEWED, HitFilter, find_hits
+    from db.filters import UNREVIEWED, Filter
+    from db.hits import find_hits
     from db.review import normalise_status
     from evidence.commands import write_csv
 
@@ -312,7 +313,7 @@ def _list(engine: Any, args: argparse.Namespace) -> int:
         state = UNREVIEWED if args.status.strip().lower() == UNREVIEWED else \
             normalise_status(args.status)
     with session_scope(engine) as session:
-        found = find_hits(session, HitFilter(review=state) if state else HitFilter())
+        found = find_hits(session, Filter(review=state) if state else Filter())
     found = found if state else [h for h in found if h.review_status]
     if args.format == "csv":
         write_csv(found, sys.stdout)

@@ -121,7 +121,7 @@ def describe_history(found: History, with_diff: bool = True) -> str:
 def cite(args: argparse.Namespace) -> int:
     """Print the citation of one hit in the chosen style."""
     from db.citations import citation_facts
-    from db.queries import get_hit
+    from db.hits import get_hit
     from evidence.cite import cite as render
 
     engine = open_database(args.db, create=False)
@@ -138,7 +138,7 @@ def cite(args: argparse.Namespace) -> int:
 def pack(args: argparse.Namespace) -> int:
     """Write an evidence pack for the hits matching the filters."""
     from db.citations import citation_facts
-    from db.queries import find_hits
+    from db.hits import find_hits
     from evidence.commands import hit_filter, write_csv
     from evidence.pack import pack_files, write_pack
 

@@ -36,7 +36,7 @@ def _target(output: str, force: bool) -> Path:
 def export_wacz(args: argparse.Namespace) -> int:
     """Write a WACZ of the captures behind the hits matching the filters."""
     from db.citations import archived
-    from db.queries import find_hits
+    from db.hits import find_hits
     from evidence.commands import hit_filter
     from evidence.wacz import Selected, WaczError, write_wacz
 

@@ -18,7 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-from db.queries import HitFilter, HitView, find_hits, get_hit, hit_text, iter_hits, run_summary
+from db.filters import Filter
+from db.hits import HitView, find_hits, get_hit, hit_text, iter_hits
+from db.queries import run_summary
 from evidence.csvsafe import write_rows
 from evidence.errors import UserError
 from evidence.plain import add_row
@@ -258,7 +260,7 @@ def _print_summary(db: str | None, run_id: int, log_file: Path, top: int) -> Non
     with session_scope(engine) as session:
         summary = run_summary(session, run_id)
         best = [(hit, full_citation(session, hit))
-                for hit in (find_hits(session, HitFilter(limit=top)) if top else [])]
+                for hit in (find_hits(session, Filter(limit=top)) if top else [])]
     out = console()
     out.print(f"\n[bold]Run {run_id}[/bold]: {summary.pages} pages fetched, "
               f"{summary.new_documents} new documents ({summary.documents_total} in the "
@@ -319,12 +321,12 @@ def _last_runs(db: str | None) -> dict[str, Any]:
     return runs
 
 
-def hit_filter(args: argparse.Namespace) -> HitFilter:
-    """The HitFilter of the options added by add_hit_filters (any company spelling works)."""
+def hit_filter(args: argparse.Namespace) -> Filter:
+    """The Filter of the options added by add_hit_filters (any company spelling works)."""
     from pipelines.text.lexicon import canonical_company
 
     company = (canonical_company(args.company) or args.company) if args.company else None
-    return HitFilter(
+    return Filter(
         term=args.term, category=args.category, company=company, source=args.source,
         kind=args.kind, date_from=args.date_from, date_to=args.date_to,
         min_score=args.min_score, limit=args.limit,

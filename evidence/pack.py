@@ -14,7 +14,7 @@ from pathlib import Path
 from db.citations import Archived, CitationFacts
 from db.rawstore import RawStore
 from db.screenshots import ShotFacts
-from db.warc import read_span
+from db.warc_read import read_span
 from evidence.cite import bibtex, csl_json, footnote
 from evidence.csvsafe import write_lists
 

@@ -7,24 +7,25 @@ asks for it together with at least one filter. In the desk a chosen facet is tha
 
 from __future__ import annotations
 
-from db.search import FACETS, SearchFilter
+from db.filters import Filter
+from db.search import FACETS
 from evidence.errors import UserError
 
 CLI_FILTERS = "--source, --kind, --from, --to, --language or --flagged"
 
 
-def is_filtered(wanted: SearchFilter) -> bool:
+def is_filtered(wanted: Filter) -> bool:
     """Whether a search narrows the documents by a facet or a date, not only by its words."""
     return any(getattr(wanted, name) for name in FACETS) or bool(
         wanted.date_from or wanted.date_to)
 
 
-def lists_everything(wanted: SearchFilter) -> bool:
+def lists_everything(wanted: Filter) -> bool:
     """Whether a search has neither words nor a filter, so it would list every document."""
     return not wanted.query.strip() and not is_filtered(wanted)
 
 
-def check_query(wanted: SearchFilter, list_all: bool) -> None:
+def check_query(wanted: Filter, list_all: bool) -> None:
     """Refuse an empty query unless ``list_all`` is asked for together with a filter."""
     if wanted.query.strip():
         return

@@ -22,7 +22,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from db.citations import Archived
-from db.warc import read_span
+from db.warc_read import read_span
 
 WARC_NAME = "evidence.warc.gz"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Captured pages"}

@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from db.filters import Filter
+from db.hits import find_hits
 from db.models import Document
-from db.queries import HitFilter, find_hits
 from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, finish_run, start_run, store_batch
 from evidence.cli import main
@@ -107,7 +108,7 @@ def ids(db: str) -> tuple[dict[str, int], dict[str, int]]:
     with session_scope(engine) as session:
         documents = {url.rsplit("/", 1)[1].removesuffix(".html"): doc_id
                      for doc_id, url in session.execute(select(Document.id, Document.url))}
-        hits = {h.sentence: h.id for h in find_hits(session, HitFilter())}
+        hits = {h.sentence: h.id for h in find_hits(session, Filter())}
     engine.dispose()
     return documents, hits
 

@@ -34,6 +34,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from db.archived import copy_facts
+from db.documents import document_detail, raw_copy
 from db.engine import (
     data_dir_for,
     is_read_only,
@@ -44,22 +45,15 @@ from db.engine import (
     sqlite_path,
 )
 from db.errors import ReadOnlyDatabase
+from db.filters import Filter
+from db.hits import HitView, find_hits, iter_hits, version_text
 from db.ids import record_id
 from db.missed import mark_document, mark_history
-from db.queries import (
-    HitFilter,
-    HitView,
-    document_detail,
-    find_hits,
-    iter_hits,
-    open_read_only,
-    raw_copy,
-    version_text,
-)
+from db.queries import open_read_only
 from db.rawstore import RawStore
 from db.review import ReviewError, add_review, history
 from db.screenshots import latest_for_versions
-from db.search import SearchFilter, highlight, search, sync_index, term_needles
+from db.search import highlight, search, sync_index, term_needles
 from evidence.cite import full_citation
 from evidence.search_query import lists_everything
 from web import params
@@ -166,7 +160,7 @@ def citation(session: Session, hit: HitView) -> str:
 def _hits_by_version(session: Session, version_ids: list[int]) -> dict[int, list[HitView]]:
     found: dict[int, list[HitView]] = {}
     if version_ids:
-        for hit in find_hits(session, HitFilter(version_ids=tuple(version_ids))):
+        for hit in find_hits(session, Filter(version_ids=tuple(version_ids))):
             found.setdefault(hit.version_id, []).append(hit)
     return found
 
@@ -388,11 +382,11 @@ def export(request: Request) -> Response:
                     headers={"content-disposition": disposition})
 
 
-def _export_rows(session: Session, ids: list[int], wanted: SearchFilter) -> Iterator[HitView]:
+def _export_rows(session: Session, ids: list[int], wanted: Filter) -> Iterator[HitView]:
     """Current hits of the result set that also match its hit-level facets."""
     review = wanted.review if wanted.review else None
     for start in range(0, len(ids), 500):
-        chunk = HitFilter(version_ids=tuple(ids[start:start + 500]), category=wanted.category,
+        chunk = Filter(version_ids=tuple(ids[start:start + 500]), category=wanted.category,
                           company=wanted.company, review=review)
         yield from iter_hits(session, f=chunk)
 

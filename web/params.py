@@ -1,13 +1,15 @@
-"""Search parameters in the URL: parsing them into a SearchFilter and building facet links."""
+"""Search parameters in the URL: parsing them into a Filter and building facet links."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
+from db.filters import Filter
 from db.ids import record_id
-from db.search import FACETS, SORTS, SearchFilter
+from db.search import FACETS, SORTS
 from pipelines.text.lexicon import LABOUR_CATEGORIES
 
 PAGE_SIZE = 20
@@ -53,12 +55,12 @@ def _page(value: str | None) -> int:
     return max(1, number or 1)
 
 
-def search_filter(params: Mapping[str, str], limit: int = PAGE_SIZE) -> SearchFilter:
+def search_filter(params: Mapping[str, str], limit: int = PAGE_SIZE) -> Filter:
     """The filter a search URL asks for (unknown or malformed values are ignored)."""
-    values: dict[str, str | None] = {
+    values: dict[str, Any] = {  # facet names: str | None each
         name: (params.get(name) or "").strip()[:200] or None for name in FACETS}
     sort = params.get("sort") or "auto"
-    return SearchFilter(
+    return Filter(
         query=(params.get("q") or "")[:500], date_from=_date(params.get("from")),
         date_to=_date(params.get("to")), limit=limit,
         offset=(_page(params.get("page")) - 1) * limit,

@@ -21,6 +21,7 @@ from sqlalchemy import (
     text,
 )
 
+from db.backend import backend_of
 from db.errors import StorageError
 from db.models import Base
 
@@ -46,7 +47,7 @@ def configure_context(context: Any, connection: Connection) -> None:
     """Point an Alembic context at ``connection`` and the models' metadata."""
     context.configure(connection=connection, target_metadata=Base.metadata,
                       include_object=_include,
-                      render_as_batch=connection.dialect.name == "sqlite")
+                      render_as_batch=backend_of(connection).rebuilds_tables)
 
 
 def config(connection: Connection | None = None) -> Config:
@@ -145,12 +146,7 @@ def upgrade(connection: Connection) -> tuple[str | None, str]:
 
     from db.ledger import seal_existing
 
-    if connection.dialect.name == "sqlite":
-        # SQLite rebuilds a table to drop a constraint (0003); the parent table's DROP would
-        # fail with foreign keys on. This only works before the first write opens the
-        # transaction; the revision checks the keys again before it commits. The connection
-        # keeps them off until closed (`evidence db upgrade` disposes its engine).
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    backend_of(connection).prepare_table_rebuilds(connection)
     before = None if is_empty(connection) else current(connection)
     cfg = config(connection)
     if before is not None and stamped(connection) is None:

@@ -9,10 +9,11 @@ import pytest
 
 from db import transfer
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-from db.queries import HitFilter, find_hits
+from db.filters import Filter
+from db.hits import find_hits
 from db.rawstore import RawStore
 from db.review import add_review
-from db.search import SearchFilter, search
+from db.search import search
 from db.store import SourceInfo, ensure_source, store_batch
 from evidence.cli import main
 from tests.unit.test_search import PAGES, SOURCES, record
@@ -38,8 +39,8 @@ def views(url: str) -> tuple[list[str], list[tuple[int, str]]]:
     engine = open_database(url, create=False)
     with session_scope(engine) as session:
         hits = [json.dumps(h.__dict__, default=str, sort_keys=True)
-                for h in find_hits(session, HitFilter(all_lexicons=True))]
-        page = search(session, SearchFilter(query="勞動力轉移"))
+                for h in find_hits(session, Filter(all_lexicons=True))]
+        page = search(session, Filter(query="勞動力轉移"))
     engine.dispose()
     return hits, [(r.facts.version_id, r.facts.title or "") for r in page.results]
 

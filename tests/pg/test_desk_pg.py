@@ -13,7 +13,8 @@ with warnings.catch_warnings():  # Starlette suggests httpx2; httpx is what we p
     from starlette.testclient import TestClient
 
 from db.engine import data_dir_for, open_database, session_scope
-from db.queries import HitFilter, find_hits
+from db.filters import Filter
+from db.hits import find_hits
 from db.rawstore import RawStore
 from db.store import SourceInfo, ensure_source, store_batch
 from tests.unit.test_search import PAGES, SOURCES, record
@@ -55,7 +56,7 @@ def test_desk_searches_reviews_and_exports_on_postgresql(pg_url: str) -> None:
     assert reviewed.status_code == 303
     engine = open_database(pg_url, create=False)
     with session_scope(engine) as session:
-        [hit] = [h for h in find_hits(session, HitFilter()) if h.id == hit_id]
+        [hit] = [h for h in find_hits(session, Filter()) if h.id == hit_id]
     engine.dispose()
     assert (hit.review_status, hit.reviewer) == ("confirmed", "Analyst P")
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from db.engine import data_dir_for, open_database, session_scope
+from db.filters import Filter
 from db.rawstore import RawStore
-from db.search import SearchFilter, pg_tsquery, search, sync_index
+from db.search import pg_tsquery, search, sync_index
 from db.store import SourceInfo, ensure_source, store_batch
 from tests.unit.test_search import (  # noqa: F401  (collected here with the PG fixture)
     PAGES,
@@ -60,7 +61,7 @@ def test_sync_index_fills_gaps_pg(db: tuple[Engine, str]) -> None:
 def test_title_match_ranks_first_and_ranks_are_negative(db: tuple[Engine, str]) -> None:
     engine, _ = db
     with session_scope(engine) as session:
-        page = search(session, SearchFilter(query="劳动力"))
+        page = search(session, Filter(query="劳动力"))
     ranks = [r.rank for r in page.results]
     assert page.total == 3 and all(r is not None and r < 0 for r in ranks)
     assert ranks == sorted(ranks)  # type: ignore[type-var]

@@ -1,5 +1,5 @@
 """Company linking: every alias, stock code and English name resolves to the canonical name,
-hits store the link, and `find_hits(HitFilter(company=...))` filters on it."""
+hits store the link, and `find_hits(Filter(company=...))` filters on it."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-from db.queries import HitFilter, find_hits
+from db.filters import Filter
+from db.hits import find_hits
 from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
 from pipelines.text.detect import Detector
@@ -87,8 +88,8 @@ def test_hits_store_the_link_and_the_filter_uses_it(tmp_path: Path) -> None:
         ensure_source(session, SourceInfo("s", "示例", "company", "zh", "listing"))
         store_batch(session, RawStore(data_dir_for(url)), records, None)
     with session_scope(engine) as session:
-        linked = find_hits(session, HitFilter(company="瀚川铝材有限公司"))
-        other = find_hits(session, HitFilter(company="新疆众和股份有限公司"))
+        linked = find_hits(session, Filter(company="瀚川铝材有限公司"))
+        other = find_hits(session, Filter(company="新疆众和股份有限公司"))
     engine.dispose()
     assert sorted(hit.url.rsplit("/", 1)[1] for hit in linked) == sorted(
         f"{name}.html" for name in TEXTS)

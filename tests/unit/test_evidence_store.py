@@ -15,8 +15,8 @@ from db.citations import citation_facts
 from db.clusters import copies_of
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.history import document_history, documents_to_recheck
+from db.hits import find_hits, get_hit
 from db.models import Capture, StatusEvent, Version
-from db.queries import find_hits, get_hit
 from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, start_run, store_batch
 from db.verify import verify_store

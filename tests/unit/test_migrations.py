@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from db import ledger, migrations
 from db.engine import driver_url, make_engine, open_database, resolve_db_url, session_scope
 from db.errors import StorageError
+from db.filters import Filter
+from db.hits import find_hits
 from db.models import Base
-from db.queries import HitFilter, find_hits
 from db.transfer import _value
 from evidence.cli import main
 
@@ -130,7 +131,7 @@ def check_upgrade_keeps_every_row(url: str, *, stamped: bool) -> None:
     check_0005_sealed(url)
     engine = open_database(url, create=False)
     with session_scope(engine) as session:
-        [hit] = find_hits(session, HitFilter(all_lexicons=True))
+        [hit] = find_hits(session, Filter(all_lexicons=True))
         assert (hit.sentence, hit.review_status) == (ROWS["hits"][0]["sentence"], "rejected")
         assert hit.extraction_id is None  # found in the version's own text
     engine.dispose()

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from crawler.items import CaptureItem
+from db.documents import document_detail
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from db.hits import find_hits
 from db.models import Capture, Version
-from db.queries import document_detail, find_hits
 from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, start_run, store_batch
 from db.verify import ocr_unrepeatable

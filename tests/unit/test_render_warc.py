@@ -9,7 +9,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from db.warc import Rendering, WarcFetch, WarcSink, digest_hex, read_span, scan_file
+from db.warc import Rendering, WarcFetch, WarcSink
+from db.warc_read import digest_hex, read_span, scan_file
 
 WHEN = datetime(2024, 3, 1, 8, 30, 5, tzinfo=UTC)
 URL = "http://demo.evidence.test/gov/a.html"

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import select, text
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from db.filters import Filter
 from db.history import document_history
+from db.hits import find_hits, hit_text, version_text
 from db.models import Extraction, Hit, Version
-from db.queries import HitFilter, find_hits, hit_text, version_text
 from db.rawstore import RawStore
 from db.reprocess import dropped_hits, open_run, pending, reprocess_version
 from db.review import add_review
@@ -147,7 +148,7 @@ def check_reextraction(url: str, definition: Path, monkeypatch: pytest.MonkeyPat
         superseded = session.get(Hit, lead.id)
         assert superseded is not None and superseded.extraction_id is None
         assert hit_text(session, lead)[lead.start:lead.end] == LEAD  # still cut from the old
-        assert len(find_hits(session, HitFilter(all_lexicons=True))) == 6
+        assert len(find_hits(session, Filter(all_lexicons=True))) == 6
         history = document_history(session, "http://127.0.0.1:9/tzgg/t1.html")
         assert history is not None and history.versions[0].text == NEW_TEXT
         assert [(x.id, x.current) for x in history.versions[0].extractions] == [(derived.id,

@@ -17,7 +17,8 @@ from db.models import Screenshot
 from db.rawstore import RawStore
 from db.screenshots import Outcome, StoredAnswers, jobs, record, render_sink
 from db.store import SourceInfo, ensure_source, start_run, store_batch
-from db.warc import WarcSink, scan_file
+from db.warc import WarcSink
+from db.warc_read import scan_file
 from tests.unit.test_store import record as page
 
 URL = "http://127.0.0.1:1/a.html"

@@ -15,19 +15,14 @@ import yaml
 from sqlalchemy import Engine, func, select, text
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from db.filters import Filter
+from db.hits import find_hits, get_hit
 from db.models import Hit, Redetection, Review
-from db.queries import HitFilter, find_hits, get_hit, version_facts
+from db.queries import version_facts
 from db.rawstore import RawStore
 from db.reprocess import dropped_hits, open_run, pending, reprocess_version
 from db.review import ReviewError, add_review, history
-from db.search import (
-    SearchFilter,
-    highlight,
-    index_tokens,
-    match_expression,
-    search,
-    sync_index,
-)
+from db.search import highlight, index_tokens, match_expression, search, sync_index
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
 from evidence.cli import main
 from pipelines.text.detect import Detector
@@ -82,7 +77,7 @@ def db(tmp_path: Path) -> Iterator[tuple[Engine, Path]]:
 
 def titles(engine: Engine, **wanted: object) -> list[str]:
     with session_scope(engine) as session:
-        page = search(session, SearchFilter(**wanted))  # type: ignore[arg-type]
+        page = search(session, Filter(**wanted))  # type: ignore[arg-type]
     return [r.facts.title or "" for r in page.results]
 
 
@@ -118,13 +113,13 @@ def test_filters_and_facets(db: tuple[Engine, Path]) -> None:
         "南疆勞動力轉移就業穩步推進"]
     assert titles(engine, query="'; DROP TABLE versions;--") == []
     with session_scope(engine) as session:
-        page = search(session, SearchFilter(query="劳动力", kind="government"))
+        page = search(session, Filter(query="劳动力", kind="government"))
     assert page.total == 1
     assert page.facets["kind"] == [("state_media", 2), ("government", 1)]  # other facets apply
     assert page.facets["year"] == [("2023", 1)]
     assert page.facets["review"] == [("unreviewed", 1)]
     with session_scope(engine) as session:
-        page = search(session, SearchFilter(query="劳动力"))
+        page = search(session, Filter(query="劳动力"))
         shown = sorted((r.facts for r in page.results), key=lambda v: v.version_id)
         assert shown == sorted(version_facts(session, page.version_ids), key=lambda v: v.version_id)
 
@@ -132,11 +127,11 @@ def test_filters_and_facets(db: tuple[Engine, Path]) -> None:
 def test_capped_search_ranks_and_counts_the_newest_matches(db: tuple[Engine, Path]) -> None:
     engine, _ = db
     with session_scope(engine) as session:
-        full = search(session, SearchFilter(query="劳动力"))
-        capped = search(session, SearchFilter(query="劳动力"), cap=2)
-        oldest = search(session, SearchFilter(query="劳动力", kind="government"), cap=1)
-        browse = search(session, SearchFilter(), cap=1)
-        kinds = search(session, SearchFilter(kind="government", flagged="yes"), cap=1)
+        full = search(session, Filter(query="劳动力"))
+        capped = search(session, Filter(query="劳动力"), cap=2)
+        oldest = search(session, Filter(query="劳动力", kind="government"), cap=1)
+        browse = search(session, Filter(), cap=1)
+        kinds = search(session, Filter(kind="government", flagged="yes"), cap=1)
     assert (full.capped, full.total) == (False, 3)
     assert (capped.capped, capped.total) == (True, 2)
     assert sorted(capped.version_ids) == sorted(full.version_ids)[1:]  # the two newest
@@ -150,13 +145,13 @@ def test_capped_search_ranks_and_counts_the_newest_matches(db: tuple[Engine, Pat
 def test_capped_filters_agree_with_uncapped(db: tuple[Engine, Path]) -> None:
     engine, _ = db
     with session_scope(engine) as session:
-        facets = search(session, SearchFilter(query="劳动力")).facets
+        facets = search(session, Filter(query="劳动力")).facets
         wanted = [{name: value} for name in ("category", "company", "review", "year", "flagged",
                                               "language", "source") for value, _ in facets[name]]
         assert len(wanted) >= 8
         for one in wanted:
-            exact = search(session, SearchFilter(query="劳动力", **one))  # type: ignore[arg-type]
-            capped = search(session, SearchFilter(query="劳动力", sort="relevance", **one),  # type: ignore[arg-type]
+            exact = search(session, Filter(query="劳动力", **one))  # type: ignore[arg-type]
+            capped = search(session, Filter(query="劳动力", sort="relevance", **one),  # type: ignore[arg-type]
                             cap=2)
             assert capped.capped and exact.version_ids[:2] == capped.version_ids[:2], one
 
@@ -165,11 +160,11 @@ def test_capped_search_is_newest_first_unless_relevance_is_asked(
         db: tuple[Engine, Path]) -> None:
     engine, _ = db
     with session_scope(engine) as session:
-        exact = search(session, SearchFilter(query="劳动力"))
-        newest = search(session, SearchFilter(query="劳动力", sort="newest"))
-        capped = search(session, SearchFilter(query="劳动力"), cap=2)
-        ranked = search(session, SearchFilter(query="劳动力", sort="relevance"), cap=2)
-        browse = search(session, SearchFilter())
+        exact = search(session, Filter(query="劳动力"))
+        newest = search(session, Filter(query="劳动力", sort="newest"))
+        capped = search(session, Filter(query="劳动力"), cap=2)
+        ranked = search(session, Filter(query="劳动力", sort="relevance"), cap=2)
+        browse = search(session, Filter())
     assert exact.order == "relevance" and [r.rank for r in exact.results] == sorted(
         r.rank for r in exact.results if r.rank is not None)
     assert newest.order == "newest" and {r.rank for r in newest.results} == {None}
@@ -220,8 +215,8 @@ def test_review_is_appended_and_shown(db: tuple[Engine, Path]) -> None:
         shown = get_hit(session, hit.id)
         assert shown is not None and (shown.review_status, shown.reviewer) == ("confirmed",
                                                                                "Analyst B")
-        assert [h.id for h in find_hits(session, HitFilter(review="confirmed"))] == [hit.id]
-        assert hit.id not in [h.id for h in find_hits(session, HitFilter(review="unreviewed"))]
+        assert [h.id for h in find_hits(session, Filter(review="confirmed"))] == [hit.id]
+        assert hit.id not in [h.id for h in find_hits(session, Filter(review="unreviewed"))]
 
 
 def new_lexicon(tmp_path: Path, drop_term: str) -> Path:
@@ -271,7 +266,7 @@ def test_reprocess_adds_hits_carries_reviews_reports_drops(
         assert session.scalar(select(func.count()).select_from(Review)) == 2
         changed = session.scalars(select(Redetection.extraction_changed)).all()
         assert changed == [False, False, False]
-        all_hits = find_hits(session, HitFilter(all_lexicons=True))
+        all_hits = find_hits(session, Filter(all_lexicons=True))
         assert len(all_hits) == len(old) + len(current)
 
 

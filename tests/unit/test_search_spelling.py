@@ -12,14 +12,9 @@ import pytest
 from sqlalchemy import Engine
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
+from db.filters import Filter
 from db.rawstore import RawStore
-from db.search import (
-    SearchFilter,
-    highlight_words,
-    index_tokens,
-    match_expression,
-    search,
-)
+from db.search import highlight_words, index_tokens, match_expression, search
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
 from pipelines.text.detect import Detector
 from pipelines.text.extract import extract_document
@@ -101,7 +96,7 @@ def english(tmp_path: Path) -> Iterator[Engine]:
 def found(engine: Engine, query: str) -> list[str]:
     """Titles of the documents a query finds, sorted."""
     with session_scope(engine) as session:
-        page = search(session, SearchFilter(query=query))
+        page = search(session, Filter(query=query))
     return sorted(r.facts.title or "" for r in page.results)
 
 
@@ -128,7 +123,7 @@ def test_either_spelling_finds_the_same_documents(english: Engine) -> None:
 def marked(engine: Engine, query: str) -> dict[str, set[str]]:
     """Title -> the strings marked in its title and passage."""
     with session_scope(engine) as session:
-        page = search(session, SearchFilter(query=query))
+        page = search(session, Filter(query=query))
     return {r.facts.title or "": {text for text, hit in [*r.title, *r.passage] if hit}
             for r in page.results}
 

@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.errors import StorageError
+from db.filters import Filter
+from db.hits import find_hits, get_hit
 from db.models import Capture, Document, Hit, Version
-from db.queries import HitFilter, counts, find_hits, get_hit
+from db.queries import counts
 from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, start_run, store_batch
 from db.urls import canonical_url
@@ -121,12 +123,12 @@ def test_timeout_without_body_is_recorded(db) -> None:  # type: ignore[no-untype
 def test_filters(db) -> None:  # type: ignore[no-untyped-def]
     store(db, record(b"<html>v1</html>"))
     with session_scope(db[0]) as session:
-        assert len(find_hits(session, HitFilter(term="有组织转移"))) == 1
-        assert find_hits(session, HitFilter(term="转移")) == []
-        assert len(find_hits(session, HitFilter(category="transfer", kind="state_media"))) == 1
-        assert find_hits(session, HitFilter(min_score=8)) == []
-        assert find_hits(session, HitFilter(date_from=date(2024, 1, 1))) == []
-        assert find_hits(session, HitFilter(source="other")) == []
+        assert len(find_hits(session, Filter(term="有组织转移"))) == 1
+        assert find_hits(session, Filter(term="转移")) == []
+        assert len(find_hits(session, Filter(category="transfer", kind="state_media"))) == 1
+        assert find_hits(session, Filter(min_score=8)) == []
+        assert find_hits(session, Filter(date_from=date(2024, 1, 1))) == []
+        assert find_hits(session, Filter(source="other")) == []
         assert get_hit(session, 999) is None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from db.warc import digest_hex
+from db.warc_read import digest_hex
 from evidence.cli import main
 from tests.wacz_store import PAGES, build
 

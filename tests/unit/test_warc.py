@@ -10,15 +10,8 @@ import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db.warc import (
-    WarcFetch,
-    WarcSink,
-    digest_hex,
-    framed_headers,
-    payload_digest,
-    scan_file,
-    torn_member_offset,
-)
+from db.warc import WarcFetch, WarcSink, framed_headers, payload_digest
+from db.warc_read import digest_hex, scan_file, torn_member_offset
 
 WARCIO = [sys.executable, "-c", "import sys; from warcio.cli import main; sys.exit(main())"]
 BODY = "<html><title>通知</title><p>有组织转移富余劳动力</p></html>".encode("gbk")

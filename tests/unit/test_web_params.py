@@ -1,4 +1,4 @@
-"""Search URLs: parameters become a SearchFilter; odd values are ignored, never an error."""
+"""Search URLs: parameters become a Filter; odd values are ignored, never an error."""
 
 from __future__ import annotations
 

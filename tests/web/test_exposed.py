@@ -22,7 +22,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from db.engine import open_database, session_scope
-from db.queries import HitFilter, find_hits
+from db.filters import Filter
+from db.hits import find_hits
 from tests.cli import ROOT, evidence
 from tests.hostile_text import FORMULA_SENTENCE, TITLE, store_hostile_text
 from tests.ports import free_port
@@ -44,7 +45,7 @@ def db(tmp_path: Path) -> str:
 def reviewers(db: str) -> list[str | None]:
     engine = open_database(db, create=False)
     with session_scope(engine) as session:
-        found = [h.reviewer for h in find_hits(session, HitFilter()) if h.review_status]
+        found = [h.reviewer for h in find_hits(session, Filter()) if h.review_status]
     engine.dispose()
     return found
 
