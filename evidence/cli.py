@@ -1,4 +1,10 @@
-"""The `evidence` command line: crawl, demo, query, export and try the detector."""
+"""The `evidence` command line: crawl, demo, query, export and try the detector.
+
+This module is the composition root: it assembles the one `evidence` parser from the command
+modules (evidence/cmd_*.py, thin: parse, call a service, print) and from web/serve.py (the desk's
+`serve`), and runs the chosen command. It is the only module that names both; the command modules
+never import web, nor web a command module.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 EXIT_USAGE = 2
+DESCRIPTION = "The `evidence` command line: crawl, demo, query, export and try the detector."
 
 
 def _common(default: object) -> argparse.ArgumentParser:
@@ -21,13 +28,18 @@ def _common(default: object) -> argparse.ArgumentParser:
 
 # Modules that add sub-commands: each has ``register(sub, common)``; order is help order.
 COMMAND_MODULES = [
-    "evidence.commands",
+    "evidence.cmd_crawl",
+    "evidence.cmd_hits",
+    "evidence.cmd_detect",
     "evidence.cmd_ops",
     "evidence.cmd_evidence",
     "evidence.cmd_timestamp",
     "evidence.cmd_wacz",
     "evidence.cmd_render",
+    "evidence.cmd_search",
+    "evidence.cmd_review",
     "evidence.cmd_desk",
+    "web.serve",
     "evidence.cmd_sources",
     "evidence.cmd_eval",
     "evidence.cmd_db",
@@ -48,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every sub-command."""
     import importlib
 
-    parser = argparse.ArgumentParser(prog="evidence", description=__doc__, parents=[_common(None)])
+    parser = argparse.ArgumentParser(prog="evidence", description=DESCRIPTION,
+                                     parents=[_common(None)])
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="print the package, lexicon, extractor and detector versions")
     common = _common(argparse.SUPPRESS)  # so a sub-command does not reset the global value
@@ -62,7 +75,7 @@ def _usage_errors() -> tuple[type[Exception], ...]:
     """Errors the user can fix; a source file error only where sources were loaded (so that a
     command that never reads them, such as search, does not import the crawler)."""
     from db.errors import StorageError
-    from evidence.errors import UserError
+    from evidence.services.errors import UserError
 
     sources = sys.modules.get("crawler.sources")
     return (UserError, StorageError, *((sources.SourceError,) if sources else ()))

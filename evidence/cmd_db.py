@@ -18,7 +18,7 @@ from db.engine import (
     sqlite_path,
 )
 from db.errors import StorageError
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -71,13 +71,10 @@ def upgrade(args: argparse.Namespace) -> int:
 def _reindex(url: str) -> None:
     """Index every version the search index lacks, saying how many."""
     from db.search import sync_index
+    from evidence.services.database import database_session
 
-    engine = open_database(url, create=False)
-    try:
-        with session_scope(engine) as session:
-            added = sync_index(session)
-    finally:
-        engine.dispose()
+    with database_session(url) as session:
+        added = sync_index(session)
     if added:
         print(f"search index: {added} version(s) indexed")
 

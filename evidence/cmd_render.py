@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from evidence.argtypes import row_id
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -33,8 +33,8 @@ def render(args: argparse.Namespace) -> int:
     """Render the selected captures; exit 1 when any failed (each is recorded with its reason)."""
     from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
     from db.screenshots import jobs
-    from evidence.chromium import chromium_path
-    from evidence.render import render_jobs
+    from evidence.services.chromium import chromium_path
+    from evidence.services.render import render_jobs
 
     if args.workers < 1 or args.timeout <= 0:
         raise UserError("--workers and --timeout must be positive")

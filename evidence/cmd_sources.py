@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 KIND_CHOICES = ["state_media", "government", "company"]
 STRATEGY_CHOICES = ["listing", "paged_listing", "search_api", "filings", "web_archive"]
@@ -61,7 +61,7 @@ def check_source(args: argparse.Namespace) -> int:
 
 
 def _offline(source: Any, update: bool, fixtures: Path | None = None) -> int:
-    from evidence.source_check import check_fixtures, fixture_folder, is_installed_copy
+    from evidence.services.source_check import check_fixtures, fixture_folder, is_installed_copy
 
     folder = fixture_folder(source.slug, fixtures)
     if update and is_installed_copy(folder):
@@ -88,7 +88,13 @@ def _offline(source: Any, update: bool, fixtures: Path | None = None) -> int:
 
 
 def _live(source: Any, pages: int) -> int:
-    from evidence.live_check import UNREACHABLE, crawl_sample, entry_url, probe, rule_results
+    from evidence.services.live_check import (
+        UNREACHABLE,
+        crawl_sample,
+        entry_url,
+        probe,
+        rule_results,
+    )
 
     url = entry_url(source)
     reason = probe(url, source.politeness.proxy)
@@ -150,7 +156,7 @@ PAGED = "  pagination: {template: \"index_{n}.html\", first: 1}\n  max_pages: 5\
 def new_source(args: argparse.Namespace) -> int:
     """Write a skeleton source file and an empty fixture folder; never overwrite."""
     from crawler.sources import SOURCES_DIR, SourceError, load_source
-    from evidence.source_check import fixtures_root
+    from evidence.services.source_check import fixtures_root
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.slug):
         raise UserError(f"slug {args.slug!r}: use lower-case letters, digits and hyphens")

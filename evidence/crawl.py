@@ -96,14 +96,14 @@ def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
 
 def _render(engine: Any, data_dir: Path) -> list[str]:
     """Screenshots of the pages with hits not yet rendered (so the manifest lists them)."""
-    from evidence.render import render_pending
+    from evidence.services.render import render_pending
 
     return render_pending(engine, data_dir)
 
 
 def _seal(engine: Any, data_dir: Path, run_id: int) -> str:
     """Store the run's manifest and timestamp it; a failure never fails the run."""
-    from evidence.timestamp import seal_run
+    from evidence.services.timestamp import seal_run
 
     try:
         return seal_run(engine, data_dir, run_id).line()

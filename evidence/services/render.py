@@ -17,7 +17,7 @@ from db.engine import session_scope
 from db.rawstore import RawStore
 from db.screenshots import Outcome, RenderJob, StoredAnswers, record, render_sink, utcnow
 from db.warc import WarcSink
-from evidence import chromium
+from evidence.services import chromium
 
 logger = logging.getLogger(__name__)
 
