@@ -141,27 +141,13 @@ def pack(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tsa_ca() -> bytes | None:
-    """The configured TSA certificates (PEM), or None; a file that cannot be used is an error."""
-    from db.tokens import load_certificates
-    from evidence.services.timestamp import configured_ca
-
-    try:
-        pem = configured_ca()
-        if pem is not None:
-            load_certificates(pem)
-    except (OSError, ValueError) as exc:
-        raise UserError(f"tsa_ca (EVIDENCE_TSA_CA): cannot read the TSA certificates: {exc}") \
-            from None
-    return pem
-
-
 def verify(args: argparse.Namespace) -> int:
     """Re-check the whole store (read-only); print every mismatch and exit 1 if there is any."""
     from db.verify import verify_store
     from evidence.cmd_desk import _extract_settings
+    from evidence.services.timestamp import checked_ca
 
-    tsa_ca = _tsa_ca()
+    tsa_ca = checked_ca()
     engine = open_database(args.db, create=False, read_only=True)
     with session_scope(engine) as session:
         report = verify_store(session, _data_dir(args), _extract_settings(engine),

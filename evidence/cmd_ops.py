@@ -40,12 +40,11 @@ def runs(args: argparse.Namespace) -> int:
     """List crawl runs with their counters."""
     from rich.table import Table
 
-    from db.engine import open_database, session_scope
     from db.runs import list_runs
     from evidence.plain import add_row, console
+    from evidence.services.database import database_session
 
-    engine = open_database(args.db, create=False)
-    with session_scope(engine) as session:
+    with database_session(args.db) as session:
         rows = list_runs(session, args.limit)
     table = Table("run", "started UTC", "took", "status", "src", "req", "2xx", "4/5xx",
                   "+docs", "+vers", "gone", "+hits", "err", "skip",
