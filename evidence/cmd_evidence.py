@@ -119,7 +119,7 @@ def describe_history(found: History, with_diff: bool = True) -> str:
 
 def cite(args: argparse.Namespace) -> int:
     """Print the citation of one hit in the chosen style."""
-    from evidence.services.cite import cite_hit
+    from evidence.services.hits import cite_hit
 
     print(cite_hit(args.db, args.hit_id, args.style))
     return 0

@@ -174,14 +174,3 @@ def context(text: str, start: int, end: int, width: int = 160) -> tuple[str, str
     before = text[max(0, start - width):start]
     after = text[end:end + width]
     return before, text[start:end], after
-
-
-def cite_hit(db: str | None, hit_id: int, style: str) -> str:
-    """The citation of hit ``hit_id`` of the database ``db`` in ``style``."""
-    from db.citations import citation_facts
-    from evidence.services.database import database_session
-    from evidence.services.hits import known_hit
-
-    with database_session(db) as session:
-        facts = citation_facts(session, known_hit(session, hit_id))
-    return cite(facts, style)

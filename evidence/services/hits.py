@@ -1,4 +1,5 @@
-"""Stored hits read for the command line: found by a filter, all of them, one in context."""
+"""Stored hits read for the command line: found by a filter, all of them, one in context or
+cited."""
 
 from __future__ import annotations
 
@@ -51,3 +52,13 @@ def in_context(db: str | None, hit_id: int) -> tuple[HitView, str, str]:
         hit = known_hit(session, hit_id)
         text = hit_text(session, hit)  # the crawl's text, or the re-extraction it came from
         return hit, text, full_citation(session, hit)
+
+
+def cite_hit(db: str | None, hit_id: int, style: str) -> str:
+    """The citation of hit ``hit_id`` of the database ``db`` in ``style``."""
+    from db.citations import citation_facts
+    from evidence.services.cite import cite
+
+    with database_session(db) as session:
+        facts = citation_facts(session, known_hit(session, hit_id))
+    return cite(facts, style)
