@@ -107,7 +107,7 @@ allow_private_addresses: true  # served on 127.0.0.1
 _CHILD = """
 import json, sys
 from evidence.services.crawl import run_crawl
-outcome = run_crawl(["bench-site"], sys.argv[1], incremental=False, progress=False)
+outcome = run_crawl(["bench-site"], sys.argv[1], incremental=False)
 print(json.dumps(outcome.stats, default=str))
 """
 

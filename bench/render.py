@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     """Render, measure, print."""
     from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
     from db.screenshots import jobs
-    from evidence.render import render_jobs
+    from evidence.services.render import render_jobs
 
     args = _args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:

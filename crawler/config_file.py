@@ -33,7 +33,7 @@ KEYS = {
     "desk_users": "users file of the desk (`evidence serve --add-user`): sign-in required",
     "desk_token": "a shared team token the desk accepts as password (at least 16 characters)",
     "tsa_url": "RFC 3161 Time Stamping Authority that timestamps each run's manifest "
-               "(evidence/timestamp.py; none: runs are 'not timestamped')",
+               "(evidence/services/timestamp.py; none: runs are 'not timestamped')",
     "tsa_ca": "PEM file of the TSA's CA certificates (root, intermediates) its tokens must "
               "verify against (`evidence verify`)",
     "tsa_timeout": "seconds to wait for the TSA (default 30)",

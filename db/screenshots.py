@@ -1,6 +1,6 @@
 """Screenshots of stored captures: which pages to render, their stored bytes, the rows.
 
-A rendering (evidence/render.py) reads a capture's bytes from the raw store, never the web;
+A rendering (evidence/services/render.py) reads a capture's bytes from the raw store, never the web;
 its PNG and PDF go into the same content-addressed store, its records into a WARC file of
 their own (``warc/render-….warc.gz``, resource records referring to the page's response
 record) and its row into ``screenshots`` (append-only, covered by the hash log).

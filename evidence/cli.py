@@ -1,4 +1,10 @@
-"""The `evidence` command line: crawl, demo, query, export and try the detector."""
+"""The `evidence` command line: crawl, demo, query, export and try the detector.
+
+This module is the composition root: it assembles the one `evidence` parser from the command
+modules (evidence/cmd_*.py, thin: parse, call a service, print) and from web/serve.py (the desk's
+`serve`), and runs the chosen command. It is the only module that names both; the command modules
+never import web, nor web a command module.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,26 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from evidence import (
+    cmd_crawl,
+    cmd_db,
+    cmd_desk,
+    cmd_detect,
+    cmd_eval,
+    cmd_evidence,
+    cmd_hits,
+    cmd_ops,
+    cmd_render,
+    cmd_review,
+    cmd_search,
+    cmd_sources,
+    cmd_timestamp,
+    cmd_wacz,
+)
+from web import serve
+
 EXIT_USAGE = 2
+DESCRIPTION = "The `evidence` command line: crawl, demo, query, export and try the detector."
 
 
 def _common(default: object) -> argparse.ArgumentParser:
@@ -19,19 +44,10 @@ def _common(default: object) -> argparse.ArgumentParser:
     return common
 
 
-# Modules that add sub-commands: each has ``register(sub, common)``; order is help order.
-COMMAND_MODULES = [
-    "evidence.commands",
-    "evidence.cmd_ops",
-    "evidence.cmd_evidence",
-    "evidence.cmd_timestamp",
-    "evidence.cmd_wacz",
-    "evidence.cmd_render",
-    "evidence.cmd_desk",
-    "evidence.cmd_sources",
-    "evidence.cmd_eval",
-    "evidence.cmd_db",
-]
+# Modules that add sub-commands, each by ``register(sub, common)``; the order is the help's.
+COMMAND_MODULES = (cmd_crawl, cmd_hits, cmd_detect, cmd_ops, cmd_evidence, cmd_timestamp,
+                   cmd_wacz, cmd_render, cmd_search, cmd_review, cmd_desk, serve, cmd_sources,
+                   cmd_eval, cmd_db)
 
 
 class _Version(argparse.Action):
@@ -46,15 +62,14 @@ class _Version(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every sub-command."""
-    import importlib
-
-    parser = argparse.ArgumentParser(prog="evidence", description=__doc__, parents=[_common(None)])
+    parser = argparse.ArgumentParser(prog="evidence", description=DESCRIPTION,
+                                     parents=[_common(None)])
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="print the package, lexicon, extractor and detector versions")
     common = _common(argparse.SUPPRESS)  # so a sub-command does not reset the global value
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, common)
+    for module in COMMAND_MODULES:
+        module.register(sub, common)
     return parser
 
 
@@ -62,7 +77,7 @@ def _usage_errors() -> tuple[type[Exception], ...]:
     """Errors the user can fix; a source file error only where sources were loaded (so that a
     command that never reads them, such as search, does not import the crawler)."""
     from db.errors import StorageError
-    from evidence.errors import UserError
+    from evidence.services.errors import UserError
 
     sources = sys.modules.get("crawler.sources")
     return (UserError, StorageError, *((sources.SourceError,) if sources else ()))

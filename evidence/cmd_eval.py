@@ -1,5 +1,6 @@
 """`evidence evaluate`: precision, recall and F1 of the detector on the labelled corpus, or
-(``--reviews``) of this deployment from its analysts' review decisions (evidence/measures.py)."""
+(``--reviews``) of this deployment from its analysts' review decisions
+(evidence/services/measures.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from evaluation.metrics import (
     Report,
     evaluate,
 )
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,8 +49,9 @@ def reviews_command(args: argparse.Namespace) -> int:
     """Print the deployment's precision and recall from its review decisions."""
     from rich.console import Console
 
-    from evidence.measures import load_measures, print_measures
-    from evidence.measures import to_json as measures_json
+    from evidence.measures_table import print_measures
+    from evidence.services.measures import load_measures
+    from evidence.services.measures import to_json as measures_json
 
     if args.corpus != DEFAULT_CORPUS or args.split != "all" or args.lexicon or args.check:
         raise UserError("--reviews measures the database's review decisions: a corpus, "

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from evidence.argtypes import row_id
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 if TYPE_CHECKING:
     from db.history import History, VersionEntry
@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add history, cite, pack and verify."""
-    from evidence.cite import STYLES
-    from evidence.commands import add_hit_filters
+    from evidence.hit_options import add_hit_filters
+    from evidence.services.cite import STYLES
 
     p = sub.add_parser("history", parents=[common],
                        help="versions and status changes of a URL, with text diffs")
@@ -45,9 +45,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("verify", parents=[common],
                        help="re-check raw files, texts, hits, the hash log of every stored row, "
                             "WARC records and timestamped run manifests; non-zero on damage")
-    p.add_argument("--expect-head", metavar="SHA256",
-                   help="a hash log head printed by an earlier verify: fail unless the log "
-                        "still holds that entry (it was not cut back)")
+    p.add_argument("--expect-head", metavar="SHA256", help="a hash log head printed by an "
+                   "earlier verify: fail unless the log still holds that entry (it was not cut "
+                   "back)")
     p.set_defaults(func=verify)
 
 
@@ -58,11 +58,10 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def history(args: argparse.Namespace) -> int:
     """Print the versions, status changes and text diffs of one URL."""
     from db.history import document_history
+    from evidence.services.database import database_session
 
-    engine = open_database(args.db, create=False)
-    with session_scope(engine) as session:
+    with database_session(args.db) as session:
         found = document_history(session, args.url)
-    engine.dispose()
     if found is None:
         raise UserError(f"no stored document for {args.url}")
     if args.format == "json":
@@ -120,70 +119,35 @@ def describe_history(found: History, with_diff: bool = True) -> str:
 
 def cite(args: argparse.Namespace) -> int:
     """Print the citation of one hit in the chosen style."""
-    from db.citations import citation_facts
-    from db.hits import get_hit
-    from evidence.cite import cite as render
+    from evidence.services.hits import cite_hit
 
-    engine = open_database(args.db, create=False)
-    with session_scope(engine) as session:
-        hit = get_hit(session, args.hit_id)
-        if hit is None:
-            raise UserError(f"no hit with id {args.hit_id}")
-        facts = citation_facts(session, hit)
-    engine.dispose()
-    print(render(facts, args.style))
+    print(cite_hit(args.db, args.hit_id, args.style))
     return 0
 
 
 def pack(args: argparse.Namespace) -> int:
     """Write an evidence pack for the hits matching the filters."""
-    from db.citations import citation_facts
-    from db.hits import find_hits
-    from evidence.commands import hit_filter, write_csv
-    from evidence.pack import pack_files, write_pack
+    from evidence.hit_options import hit_filter
+    from evidence.services.pack import pack_hits
 
     target = Path(args.output).expanduser().resolve()
     if target.exists():
         raise UserError(f"{target} exists; packs are never overwritten (choose another name)")
     if not target.parent.is_dir():
         raise UserError(f"directory {target.parent} does not exist")
-    engine = open_database(args.db, create=False)
-    with session_scope(engine) as session:
-        facts = [citation_facts(session, hit) for hit in find_hits(session, hit_filter(args))]
-    engine.dispose()
-    if not facts:
-        raise UserError("no hits match these filters: nothing to pack")
-    buffer = io.StringIO()
-    write_csv([f.hit for f in facts], buffer)
-    files = pack_files(facts, _data_dir(args), buffer.getvalue().encode("utf-8"))
-    write_pack(files, target)
-    raws = sum(name.startswith("raw/") for name in files)
-    print(f"Wrote {target}: {len(facts)} hits, {raws} raw captures, {len(files)} files. "
-          "Check it: unzip, then `sha256sum -c MANIFEST.sha256` (see VERIFY.txt).")
+    packed = pack_hits(args.db, hit_filter(args), _data_dir(args), target)
+    print(f"Wrote {target}: {packed.hits} hits, {packed.raws} raw captures, {packed.files} "
+          "files. Check it: unzip, then `sha256sum -c MANIFEST.sha256` (see VERIFY.txt).")
     return 0
-
-
-def _tsa_ca() -> bytes | None:
-    """The configured TSA certificates (PEM), or None; a file that cannot be used is an error."""
-    from db.tokens import load_certificates
-    from evidence.timestamp import configured_ca
-
-    try:
-        pem = configured_ca()
-        if pem is not None:
-            load_certificates(pem)
-    except (OSError, ValueError) as exc:
-        raise UserError(f"tsa_ca (EVIDENCE_TSA_CA): cannot read the TSA certificates: {exc}") \
-            from None
-    return pem
 
 
 def verify(args: argparse.Namespace) -> int:
     """Re-check the whole store (read-only); print every mismatch and exit 1 if there is any."""
     from db.verify import verify_store
     from evidence.cmd_desk import _extract_settings
+    from evidence.services.timestamp import checked_ca
 
-    tsa_ca = _tsa_ca()
+    tsa_ca = checked_ca()
     engine = open_database(args.db, create=False, read_only=True)
     with session_scope(engine) as session:
         report = verify_store(session, _data_dir(args), _extract_settings(engine),

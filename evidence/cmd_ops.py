@@ -5,12 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from evidence.errors import UserError
-
-if TYPE_CHECKING:
-    from evidence.report import Report
+from evidence.services.errors import UserError
 
 EXIT_BELOW_MINIMUM = 3
 
@@ -43,13 +40,11 @@ def runs(args: argparse.Namespace) -> int:
     """List crawl runs with their counters."""
     from rich.table import Table
 
-    from db.engine import open_database, session_scope
     from db.runs import list_runs
-    from evidence.commands import console
-    from evidence.plain import add_row
+    from evidence.plain import add_row, console
+    from evidence.services.database import database_session
 
-    engine = open_database(args.db, create=False)
-    with session_scope(engine) as session:
+    with database_session(args.db) as session:
         rows = list_runs(session, args.limit)
     table = Table("run", "started UTC", "took", "status", "src", "req", "2xx", "4/5xx",
                   "+docs", "+vers", "gone", "+hits", "err", "skip",
@@ -74,26 +69,10 @@ def _n(stats: dict[str, Any], key: str) -> str:
     return str(int(stats.get(key, 0)))
 
 
-def load_report(db: str | None, run_id: int | None) -> Report:
-    """Build the report of a run (default: the latest)."""
-    from db.engine import open_database, session_scope
-    from db.runs import get_run
-    from evidence.report import build_report
-
-    engine = open_database(db, create=False)
-    with session_scope(engine) as session:
-        run = get_run(session, run_id)
-        if run is None:
-            raise UserError(f"no run {run_id}" if run_id else "no crawl run recorded yet")
-        built = build_report(session, run)
-    engine.dispose()
-    return built
-
-
 def report(args: argparse.Namespace) -> int:
     """Print or write the morning report; --strict fails when a source is below minimum or the
     run is incomplete."""
-    from evidence.report import to_html, to_markdown, write_report
+    from evidence.services.report import load_report, to_html, to_markdown, write_report
 
     built = load_report(args.db, args.run)
     if args.output:
@@ -110,19 +89,10 @@ def report(args: argparse.Namespace) -> int:
     return EXIT_BELOW_MINIMUM if args.strict and failed else 0
 
 
-def write_run_report(db: str | None, run_id: int) -> tuple[Path, Path]:
-    """Write a run's report into <data dir>/reports (called after every crawl)."""
-    from db.engine import data_dir_for, resolve_db_url
-    from evidence.report import write_report
-
-    folder = data_dir_for(resolve_db_url(db)) / "reports"
-    return write_report(load_report(db, run_id), folder)
-
-
 def schedule(args: argparse.Namespace) -> int:
     """Print a nightly crontab line and systemd units, or install them."""
     from db.engine import data_dir_for, resolve_db_url
-    from evidence.schedule import (
+    from evidence.services.schedule import (
         crontab_line,
         install_crontab,
         install_systemd,

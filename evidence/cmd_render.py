@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from evidence.argtypes import row_id
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -31,27 +31,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def render(args: argparse.Namespace) -> int:
     """Render the selected captures; exit 1 when any failed (each is recorded with its reason)."""
-    from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-    from db.screenshots import jobs
-    from evidence.chromium import chromium_path
-    from evidence.render import render_jobs
+    from evidence.services.render import Selection, render_selected
 
     if args.workers < 1 or args.timeout <= 0:
         raise UserError("--workers and --timeout must be positive")
-    if chromium_path() is None:
-        raise UserError("chromium is not installed (apt-get install chromium)")
-    engine = open_database(args.db, create=False)
     pending = args.pending or (args.source is None and args.doc is None
                                 and not args.retry_failed)
-    with session_scope(engine) as session:
-        todo = jobs(session, args.source, args.doc, pending=pending,
-                    retry_failed=args.retry_failed)
-    summary = render_jobs(engine, data_dir_for(resolve_db_url(args.db)), todo,
-                          workers=args.workers, timeout=args.timeout,
-                          progress=lambda o: print(f"{'ok' if o.error is None else 'FAILED'}"
-                                                   f"  {o.duration_ms / 1000:.1f}s  {o.job.url}"
-                                                   f"{'  ' + o.error if o.error else ''}"))
-    engine.dispose()
+    chosen = Selection(args.source, args.doc, pending, args.retry_failed)
+    summary = render_selected(args.db, chosen, workers=args.workers, timeout=args.timeout,
+                              progress=lambda o: print(f"{'ok' if o.error is None else 'FAILED'}"
+                                                       f"  {o.duration_ms / 1000:.1f}s  "
+                                                       f"{o.job.url}"
+                                                       f"{'  ' + o.error if o.error else ''}"))
     print(f"{summary.rendered} rendered, {len(summary.failed)} failed, "
           f"{summary.seconds:.1f}s")
     return 1 if summary.failed else 0

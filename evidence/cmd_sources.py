@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 KIND_CHOICES = ["state_media", "government", "company"]
 STRATEGY_CHOICES = ["listing", "paged_listing", "search_api", "filings", "web_archive"]
@@ -61,7 +59,7 @@ def check_source(args: argparse.Namespace) -> int:
 
 
 def _offline(source: Any, update: bool, fixtures: Path | None = None) -> int:
-    from evidence.source_check import check_fixtures, fixture_folder, is_installed_copy
+    from evidence.services.source_check import check_fixtures, fixture_folder, is_installed_copy
 
     folder = fixture_folder(source.slug, fixtures)
     if update and is_installed_copy(folder):
@@ -88,7 +86,13 @@ def _offline(source: Any, update: bool, fixtures: Path | None = None) -> int:
 
 
 def _live(source: Any, pages: int) -> int:
-    from evidence.live_check import UNREACHABLE, crawl_sample, entry_url, probe, rule_results
+    from evidence.services.live_check import (
+        UNREACHABLE,
+        crawl_sample,
+        entry_url,
+        probe,
+        rule_results,
+    )
 
     url = entry_url(source)
     reason = probe(url, source.politeness.proxy)
@@ -117,67 +121,12 @@ def _live(source: Any, pages: int) -> int:
     return 0
 
 
-SKELETON = """\
-# {publisher}: TODO one paragraph on the site: its CMS, URL scheme, pagination, encoding and
-# article layout, with an example URL of each page type. Then save real-shaped fixtures in
-# tests/fixtures/sources/{slug}/ (see CONTRIBUTING.md) and run `evidence check-source {slug}`.
-publisher: {publisher}
-kind: {kind}
-language: {language}
-strategy: {strategy}
-start_urls: ["{url}"]
-links:
-  article: {{pattern: "{pattern}"}}
-{links_extra}{block}politeness: {{download_delay: 3, concurrency: 1}}
-expect: {{min_items: 1}}
-"""
-
-BLOCKS = {
-    "listing": "",
-    "paged_listing": "",
-    "search_api": ("api:\n  url: \"{url}\"\n  params: {{q: \"{{term}}\", page: \"{{page}}\"}}\n"
-                   "  results: data.list\n  terms: {{categories: [transfer], min_weight: 3.0}}\n"
-                   "  windows: {{since: 2016-01-01}}\n"),
-    "filings": ("filings:\n  exchange: cninfo\n  companies: []\n  title_pattern: \"年度报告\"\n"
-                "  windows: {{since: 2016-01-01}}\n"),
-    "web_archive": "archive:\n  urls: [\"{url}\"]\n  since: 2016-01-01\n",
-}
-
-
-PAGED = "  pagination: {template: \"index_{n}.html\", first: 1}\n  max_pages: 5\n"
-
-
 def new_source(args: argparse.Namespace) -> int:
     """Write a skeleton source file and an empty fixture folder; never overwrite."""
-    from crawler.sources import SOURCES_DIR, SourceError, load_source
-    from evidence.source_check import fixtures_root
+    from evidence.services.new_source import Skeleton, write_skeleton
 
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.slug):
-        raise UserError(f"slug {args.slug!r}: use lower-case letters, digits and hyphens")
-    from crawler.sources import load_sources
-
-    root = Path(os.environ.get("EVIDENCE_SOURCES_DIR") or SOURCES_DIR)
-    if root.is_dir() and args.slug in load_sources():  # a folder still to make holds none
-        raise UserError(f"source {args.slug!r} already exists: nothing written")
-    path = root / args.kind / f"{args.slug}.yml"
-    folder = fixtures_root() / args.slug
-    for existing in (path, folder):
-        if existing.exists():
-            raise UserError(f"{existing} already exists: nothing written")
-    extra = PAGED if args.strategy == "paged_listing" else ""
-    text = SKELETON.format(publisher=args.publisher, kind=args.kind, language=args.language,
-                           strategy=args.strategy, url=args.url, slug=args.slug,
-                           pattern="\\\\.s?html?$", links_extra=extra,
-                           block=BLOCKS[args.strategy].format(url=args.url))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    try:
-        load_source(path)
-    except SourceError as exc:
-        path.unlink()
-        raise UserError(f"skeleton did not validate: {exc}") from exc
-    folder.mkdir(parents=True)
-    (folder / "responses.json").write_text("[]\n", encoding="utf-8")
+    path, folder = write_skeleton(Skeleton(args.slug, args.kind, args.strategy, args.publisher,
+                                           args.url, args.language))
     print(f"wrote {path}\nwrote {folder}/responses.json (add saved responses, then run "
           f"`evidence check-source {args.slug} --update` and review expected.json)")
     return 0

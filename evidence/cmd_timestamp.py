@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -21,7 +21,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def timestamp(args: argparse.Namespace) -> int:
     """Stamp the pending manifests; one line each; exit 1 when any failed."""
     from db.engine import data_dir_for, open_database, resolve_db_url
-    from evidence.timestamp import NOT_CONFIGURED, configured_tsa, stamp_pending
+    from evidence.services.timestamp import NOT_CONFIGURED, configured_tsa, stamp_pending
 
     tsa = configured_tsa()
     if tsa is None:

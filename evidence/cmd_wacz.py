@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
-from evidence.errors import UserError
+from db.engine import data_dir_for, resolve_db_url
+from evidence.services.errors import UserError
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add export-wacz."""
-    from evidence.commands import add_hit_filters
+    from evidence.hit_options import add_hit_filters
 
     p = sub.add_parser("export-wacz", parents=[common],
                        help="write a WACZ (WARC records, CDXJ index, pages, digests) of the "
@@ -35,27 +35,18 @@ def _target(output: str, force: bool) -> Path:
 
 def export_wacz(args: argparse.Namespace) -> int:
     """Write a WACZ of the captures behind the hits matching the filters."""
-    from db.citations import archived
-    from db.hits import find_hits
-    from evidence.commands import hit_filter
-    from evidence.wacz import Selected, WaczError, write_wacz
+    from evidence.hit_options import hit_filter
+    from evidence.services.wacz import WaczError, wacz_of_hits
 
     target = _target(args.output, args.force)
-    engine = open_database(args.db, create=False)
-    with session_scope(engine) as session:
-        found = find_hits(session, hit_filter(args))
-        selected = [Selected(a, hit.title or hit.url) for hit in found
-                    if (a := archived(session, hit.capture_id)) is not None]
-    engine.dispose()
-    if not found:
-        raise UserError("no hits match these filters: nothing to export")
     try:
-        summary = write_wacz(selected, data_dir_for(resolve_db_url(args.db)), target, args.force)
+        summary, hits = wacz_of_hits(args.db, hit_filter(args), data_dir_for(
+            resolve_db_url(args.db)), target, args.force)
     except FileExistsError:
         raise UserError(f"{args.output} exists: not overwritten (pass --force to replace it)") \
             from None
     except WaczError as exc:
         raise UserError(str(exc)) from None
     print(f"Wrote {summary.path}: {summary.pages} pages, {summary.records} WARC records "
-          f"from {len(found)} hits. Check it: `wacz validate -f {summary.path}`.")
+          f"from {hits} hits. Check it: `wacz validate -f {summary.path}`.")
     return 0

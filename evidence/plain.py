@@ -8,6 +8,9 @@ own markup with stored text escape the stored parts (``rich.markup.escape``) or 
 
 from __future__ import annotations
 
+import sys
+
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -20,3 +23,10 @@ def cell(value: object) -> Text:
 def add_row(table: Table, *values: object) -> None:
     """Add a row whose cells show their values literally."""
     table.add_row(*(cell(value) for value in values))
+
+
+def console(piped_width: int | None = 200) -> Console:
+    """Return a console for tables: terminal width, or ``piped_width`` when output is piped
+    (None: Rich's own default)."""
+    return Console(highlight=False, emoji=False, soft_wrap=True,
+                   width=None if sys.stdout.isatty() else piped_width)

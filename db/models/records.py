@@ -30,7 +30,7 @@ class LogEntry(Base):
 class Screenshot(Base):
     """One rendering of a stored capture in headless Chromium from its stored bytes (a full-page
     PNG and a PDF print, content-addressed beside the raw captures), or why it failed; rows are
-    only appended (revision 0009, evidence/render.py)."""
+    only appended (revision 0009, evidence/services/render.py)."""
 
     __tablename__ = "screenshots"
     __table_args__ = (Index("ix_screenshots_capture", "capture_id", "id"),)

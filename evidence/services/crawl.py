@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from contextlib import nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,12 @@ from crawler.distributed.config import DEFAULT_LEASE_TIMEOUT
 from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.runs import begin_run, close_abandoned_runs, crawl_status, parse_failures
 from db.store import finish_run
-from evidence.lock import CrawlLock
-from evidence.progress import Progress
-from evidence.shared_queue import SharedQueue
+from evidence.services.lock import CrawlLock
+from evidence.services.shared_queue import SharedQueue
 
 logger = logging.getLogger(__name__)
+# shown while the crawlers run, given them by source slug (the CLI's live progress table)
+Watch = Callable[[dict[str, Any]], AbstractContextManager[object]]
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,11 @@ def merge_stats(per_source: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
-              progress: bool | None = None, queue: SharedQueue | None = None,
+              watch: Watch | None = None, queue: SharedQueue | None = None,
               recheck_days: float | None = None, render: bool = False) -> CrawlOutcome:
     """Crawl the given sources as one recorded run: under the crawl lock, or as a worker
-    of a crawl shared through ``queue``; ``recheck_days`` overrides the re-check cadence;
+    of a crawl shared through ``queue``; ``watch``: what runs while the crawlers do, given
+    them by slug (the CLI's live progress); ``recheck_days`` overrides the re-check cadence;
     ``render``: screenshots of the pages with hits, before the run's manifest is sealed."""
     db_url = resolve_db_url(db)
     engine = open_database(db_url)
@@ -84,8 +87,7 @@ def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
         settings = _settings(db_url, run_id, log_file, incremental, recheck_days)
         for name, value in (queue.settings() if queue else {}).items():
             settings.set(name, value, priority="cmdline")
-        show = sys.stderr.isatty() if progress is None else progress
-        status, stats = _crawl(slugs, settings, show)
+        status, stats = _crawl(slugs, settings, watch or _unwatched)
         with session_scope(engine) as session:
             finish_run(session, run_id, status, stats)
         shots = tuple(_render(engine, data_dir)) if render else ()
@@ -96,14 +98,14 @@ def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
 
 def _render(engine: Any, data_dir: Path) -> list[str]:
     """Screenshots of the pages with hits not yet rendered (so the manifest lists them)."""
-    from evidence.render import render_pending
+    from evidence.services.render import render_pending
 
     return render_pending(engine, data_dir)
 
 
 def _seal(engine: Any, data_dir: Path, run_id: int) -> str:
     """Store the run's manifest and timestamp it; a failure never fails the run."""
-    from evidence.timestamp import seal_run
+    from evidence.services.timestamp import seal_run
 
     try:
         return seal_run(engine, data_dir, run_id).line()
@@ -127,7 +129,12 @@ def _open_run(engine: Any, slugs: list[str], queue: SharedQueue | None,
         return killed, begin_run(session, slugs, os.getpid(), queue.heartbeat_key)
 
 
-def _crawl(slugs: list[str], settings: Any, show_progress: bool) -> tuple[str, dict[str, Any]]:
+def _unwatched(crawlers: dict[str, Any]) -> AbstractContextManager[object]:
+    """Nothing to show while crawling."""
+    return nullcontext()
+
+
+def _crawl(slugs: list[str], settings: Any, watch: Watch) -> tuple[str, dict[str, Any]]:
     """Run the crawlers to completion (Twisted's reactor runs once per process)."""
     from scrapy.crawler import CrawlerProcess
 
@@ -138,7 +145,7 @@ def _crawl(slugs: list[str], settings: Any, show_progress: bool) -> tuple[str, d
     for slug, crawler in crawlers.items():
         process.crawl(crawler).addErrback(_source_failed, slug, failed)
     status = "finished"
-    with Progress(crawlers, enabled=show_progress):
+    with watch(crawlers):
         try:
             process.start()
         except KeyboardInterrupt:

@@ -22,7 +22,7 @@ from db.models import Capture, CrawlRun, Document, Hit, RunManifest, Screenshot,
 from db.queries import counts
 from demo.server import DEMO_ORIGIN
 from demo.tsa import openssl
-from evidence.chromium import chromium_path
+from evidence.services.chromium import chromium_path
 from tests.cli import evidence
 from tests.demo_manifest import ALL_HITS, ERROR_PREFIX, LATER, MANIFEST
 from tests.ports import free_port

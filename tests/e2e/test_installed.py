@@ -70,7 +70,7 @@ def evidence(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[s
 def test_check_source_replays_fixtures_from_an_installed_package(
         installed: Path, tmp_path: Path) -> None:
     where = subprocess.run(
-        [sys.executable, "-c", "import evidence.source_check as m; print(m.__file__)"],
+        [sys.executable, "-c", "import evidence.services.source_check as m; print(m.__file__)"],
         capture_output=True, text=True, cwd=tmp_path, env={**os.environ,
                                                            "PYTHONPATH": str(installed)})
     assert Path(where.stdout.strip()).is_relative_to(installed), where.stdout + where.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.lock import EXIT_LOCKED, CrawlLock
+from evidence.services.lock import EXIT_LOCKED, CrawlLock
 from tests.cli import evidence
 from tests.ports import free_port
 

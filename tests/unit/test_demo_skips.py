@@ -11,9 +11,9 @@ from cryptography import x509
 
 from db.engine import open_database, resolve_db_url
 from demo import tsa
-from evidence import chromium
-from evidence.demo_stamps import demo_timestamps
-from evidence.render import render_pending
+from evidence.services import chromium
+from evidence.services.demo_stamps import demo_timestamps
+from evidence.services.render import render_pending
 
 
 def test_without_chromium_rendering_is_one_line(tmp_path: Path,

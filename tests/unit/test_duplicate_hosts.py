@@ -14,8 +14,8 @@ from db.queries import run_summary
 from db.rawstore import RawStore
 from db.runs import get_run
 from db.store import CaptureRecord, SourceInfo, ensure_source, start_run, store_batch
-from evidence.report import build_report, to_html, to_markdown
-from evidence.run_notes import run_notes
+from evidence.services.report import build_report, to_html, to_markdown
+from evidence.services.run_notes import run_notes
 from tests.unit.test_store import record
 
 BODY = b"<html><body>identical bytes</body></html>"

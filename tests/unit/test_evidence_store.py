@@ -21,7 +21,7 @@ from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, start_run, store_batch
 from db.verify import verify_store
 from db.warc import WarcSink
-from evidence.cite import bibtex, csl_json, footnote
+from evidence.services.cite import bibtex, csl_json, footnote
 from tests.unit.test_store import TEXT, record
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)

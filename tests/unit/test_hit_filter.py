@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from evidence.commands import add_hit_filters, hit_filter
+from evidence.hit_options import add_hit_filters, hit_filter
 
 
 def parse(*argv: str) -> argparse.Namespace:

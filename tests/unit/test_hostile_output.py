@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from evidence.cli import main
-from evidence.csvsafe import safe_cell
+from evidence.services.export import safe_cell
 from tests.hostile_text import (
     FORMULA_SENTENCE,
     MARKUP_SENTENCE,

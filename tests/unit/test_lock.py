@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.lock import CrawlLock, LockedError
+from evidence.services.lock import CrawlLock, LockedError
 
 
 def test_second_holder_is_refused(tmp_path: Path) -> None:
@@ -27,7 +27,8 @@ def test_lock_of_killed_process_is_taken_over(tmp_path: Path) -> None:
     path = tmp_path / "crawl.lock"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from evidence.lock import CrawlLock\n"
+         "import sys, time; from pathlib import Path\n"
+         "from evidence.services.lock import CrawlLock\n"
          f"lock = CrawlLock(Path({str(path)!r})).__enter__(); print('held', flush=True); "
          "time.sleep(60)"],
         stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2],

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from evidence.cli import main
-from evidence.measures import NO_LABELS, detector_version
+from evidence.services.measures import NO_LABELS, detector_version
 from tests.review_db import EXPECTED, PAGES, ids, record_labels, review, store_pages
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from db.engine import open_database
 from db.models import Hit as HitRow
 from db.models import Version
 from evidence.cli import main
-from evidence.slots import format_slots
+from evidence.services.slots import format_slots
 from pipelines.text.types import Detection, Hit
 from tests.review_db import PAGES, ids, store_pages
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from crawler.sources import load_source, source_files
-from evidence.source_check import check_fixtures, fixtures_root
+from evidence.services.source_check import check_fixtures, fixtures_root
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "demo" / "manifest.json").read_text(encoding="utf-8"))
@@ -71,7 +71,7 @@ WORD_ATTACHMENTS = {
 @pytest.mark.parametrize("slug", sorted(WORD_ATTACHMENTS))
 def test_word_attachments_are_extracted_and_flagged(slug: str) -> None:
     from crawler.sources import load_sources
-    from evidence.source_check import load_fixtures, replay
+    from evidence.services.source_check import load_fixtures, replay
     from pipelines.stages import (
         ExtractStage,
         FlagStage,

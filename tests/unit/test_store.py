@@ -153,7 +153,7 @@ def test_canonical_url() -> None:
 def test_web_archive_copy_and_pdf_page_are_cited(db) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from evidence.cite import footnote
+    from evidence.services.cite import footnote
 
     archived = record(b"%PDF-1.4 archived", url="http://127.0.0.1:1/report.pdf",
                       final_url="http://127.0.0.1:2/web/20210305120000id_/http://127.0.0.1:1/r",

@@ -30,9 +30,9 @@ from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.models import Capture, Hit, Screenshot, Version
 from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
-from evidence import chromium
-from evidence.chromium import chromium_path
 from evidence.cli import main
+from evidence.services import chromium
+from evidence.services.chromium import chromium_path
 from pipelines.text.detect import Detector
 from pipelines.text.extract import extract_document
 from tests.web.conftest import Beacon, copy_db, serve

@@ -20,9 +20,11 @@ import os
 import subprocess
 import sys
 
-from db.engine import open_database, resolve_db_url, session_scope
+from db.engine import resolve_db_url
 from db.runs import get_run
+from evidence.services.database import database_session
 
+DEMO_PORT = 8741
 LATER_SOURCES = ("demo-xinwen",)  # the demo source whose pages change a day later
 NEVER = 36500.0  # days: a re-check cadence that never comes (the site as first published)
 
@@ -38,12 +40,22 @@ def crawl_later(db: str | None, proxy: str,
 
 def latest_run_id(db: str | None) -> int:
     """The id of the newest crawl run (the child's)."""
-    engine = open_database(db, create=False)
-    try:
-        with session_scope(engine) as session:
-            run = get_run(session)
-    finally:
-        engine.dispose()
+    with database_session(db) as session:
+        run = get_run(session)
     if run is None:
         raise RuntimeError("the demo's second crawl recorded no run")
     return run.id
+
+
+def demo_port(wanted: int | None) -> int:
+    """Return the requested port, else 8741 when free (stable URLs across runs), else 0."""
+    import socket
+
+    if wanted is not None:
+        return wanted
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", DEMO_PORT))
+        except OSError:
+            return 0
+    return DEMO_PORT

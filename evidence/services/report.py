@@ -1,7 +1,8 @@
 """The morning report of a crawl run, as Markdown and as a standalone HTML page.
 
 Besides the run's new hits, changes, removals and source health it carries the deployment's
-review figures (precision and recall from every analyst decision to date, evidence/measures.py).
+review figures (precision and recall from every analyst decision to date,
+evidence/services/measures.py).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from db.runs import (
     removed_documents,
     source_outcomes,
 )
-from evidence.measures import headline, ratio, summary_line, versions_line
-from evidence.run_notes import duplicate_warning
-from evidence.slots import format_slots
-from evidence.timestamp import describe
+from evidence.services.errors import UserError
+from evidence.services.measures import headline, ratio, summary_line, versions_line
+from evidence.services.run_notes import duplicate_warning
+from evidence.services.slots import format_slots
+from evidence.services.timestamp import describe
 
 
 @dataclass
@@ -239,3 +241,23 @@ def write_report(report: Report, folder: Path) -> tuple[Path, Path]:
     md.write_text(to_markdown(report), encoding="utf-8")
     page.write_text(to_html(report), encoding="utf-8")
     return md, page
+
+
+def load_report(db: str | None, run_id: int | None) -> Report:
+    """Build the report of a run (default: the latest)."""
+    from db.runs import get_run
+    from evidence.services.database import database_session
+
+    with database_session(db) as session:
+        run = get_run(session, run_id)
+        if run is None:
+            raise UserError(f"no run {run_id}" if run_id else "no crawl run recorded yet")
+        return build_report(session, run)
+
+
+def write_run_report(db: str | None, run_id: int) -> tuple[Path, Path]:
+    """Write a run's report into <data dir>/reports (called after every crawl)."""
+    from db.engine import data_dir_for, resolve_db_url
+
+    folder = data_dir_for(resolve_db_url(db)) / "reports"
+    return write_report(load_report(db, run_id), folder)

@@ -17,7 +17,7 @@ from db.engine import session_scope
 from db.rawstore import RawStore
 from db.screenshots import Outcome, RenderJob, StoredAnswers, record, render_sink, utcnow
 from db.warc import WarcSink
-from evidence import chromium
+from evidence.services import chromium
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,35 @@ def _keep(engine: Engine, store: RawStore, sink: WarcSink, outcome: Outcome,
         summary.failed.append((outcome.job.url, outcome.error))
     if progress is not None:
         progress(outcome)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which stored pages to render: a source's, a document's, those pending, those failed."""
+
+    source: str | None = None
+    document_id: int | None = None
+    pending: bool = True
+    retry_failed: bool = False
+
+
+def render_selected(db: str | None, chosen: Selection, workers: int = 2, timeout: float = 30.0,
+                    progress: Callable[[Outcome], None] | None = None) -> RenderSummary:
+    """Render the ``chosen`` pages of the database ``db`` (a UserError without Chromium)."""
+    from db.engine import data_dir_for, open_database, resolve_db_url
+    from db.screenshots import jobs
+    from evidence.services.errors import UserError
+
+    if chromium.chromium_path() is None:
+        raise UserError("chromium is not installed (apt-get install chromium)")
+    engine = open_database(db, create=False)
+    with session_scope(engine) as session:
+        todo = jobs(session, chosen.source, chosen.document_id, pending=chosen.pending,
+                    retry_failed=chosen.retry_failed)
+    summary = render_jobs(engine, data_dir_for(resolve_db_url(db)), todo, workers=workers,
+                          timeout=timeout, progress=progress)
+    engine.dispose()
+    return summary
 
 
 def render_pending(engine: Engine, data_dir: Path, workers: int = 2,

@@ -88,6 +88,21 @@ def configured_ca() -> bytes | None:
     return Path(ca).expanduser().read_bytes() if ca else None
 
 
+def checked_ca() -> bytes | None:
+    """The configured TSA certificates (PEM), or None; a file that cannot be used is a
+    UserError."""
+    from evidence.services.errors import UserError
+
+    try:
+        pem = configured_ca()
+        if pem is not None:
+            load_certificates(pem)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"tsa_ca (EVIDENCE_TSA_CA): cannot read the TSA certificates: {exc}") \
+            from None
+    return pem
+
+
 def _post(tsa: Tsa, query: bytes) -> bytes:
     """Send a TimeStampReq; return the reply's bytes, or raise TsaError saying why not."""
     request = urllib.request.Request(tsa.url, data=query, headers={"Content-Type": QUERY_TYPE})

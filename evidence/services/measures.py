@@ -1,20 +1,16 @@
 """`evidence evaluate --reviews`: the deployment's precision and recall from analysts' labels.
 
-The counting is db.measure's; this module names the detector and lexicon versions and renders
-the figures as rich tables, JSON, and the short section of the morning report.
+The counting is db.measure's; this module names the detector and lexicon versions and words
+the figures as JSON and as the lines of the morning report (evidence/measures_table.py prints
+them as tables).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from db.engine import open_database, session_scope
 from db.measure import ReviewMeasures, Tally, review_measures
-from evidence.plain import add_row
+from evidence.services.database import database_session
 
 NO_LABELS = ("No review decisions recorded yet: confirm or reject hits (`evidence review HIT "
              "--status confirmed|rejected`) and mark documents the detector missed "
@@ -31,12 +27,8 @@ def detector_version() -> str:
 
 def load_measures(db: str | None) -> ReviewMeasures:
     """Count every label in the database named by ``db``."""
-    engine = open_database(db, create=False)
-    try:
-        with session_scope(engine) as session:
-            return review_measures(session)
-    finally:
-        engine.dispose()
+    with database_session(db) as session:
+        return review_measures(session)
 
 
 def _tally_json(t: Tally) -> dict[str, Any]:
@@ -91,32 +83,3 @@ def headline(m: ReviewMeasures) -> str:
     return (f"precision {ratio(t.hit_precision)} (hits, {t.hit_tp}/{t.hit_tp + t.hit_fp}), "
             f"{ratio(t.doc_precision)} (documents, {t.doc_tp}/{t.doc_tp + t.doc_fp}); "
             f"recall {ratio(t.recall)} (documents, {t.doc_tp}/{t.doc_tp + t.missed})")
-
-
-def _row(name: str, t: Tally) -> list[str]:
-    return [name, str(t.hit_tp), str(t.hit_fp), ratio(t.hit_precision), str(t.doc_tp),
-            str(t.doc_fp), ratio(t.doc_precision), str(t.missed), ratio(t.recall)]
-
-
-def _table(title: str, rows: list[list[str]]) -> Table:
-    table = Table("", "hits TP", "hits FP", "hit precision", "docs TP", "docs FP",
-                  "doc precision", "missed", "recall", title=title)
-    for row in rows:
-        add_row(table, *row)
-    return table
-
-
-def print_measures(m: ReviewMeasures, out: Console) -> None:
-    """Print the versions, the labels and one table per breakdown."""
-    out.print(f"[bold]Review-based measures[/bold] ({escape(versions_line(m))})")
-    if m.empty:
-        out.print(NO_LABELS, markup=False)
-        return
-    out.print(f"Labels: {summary_line(m)}.", markup=False)
-    out.print(_table("Overall", [_row("all", m.overall)]))
-    for name in DIMENSIONS:
-        rows = [_row(k, v) for k, v in getattr(m, f"by_{name}").items()]
-        out.print(_table(f"By {name}", rows))
-    out.print("TP/FP: confirmed/rejected; a document is TP with a confirmed hit, FP when its "
-              "reviewed hits are all rejected; missed: marked by an analyst, still unflagged.",
-              markup=False)

@@ -8,15 +8,22 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from db.citations import Archived, CitationFacts
 from db.rawstore import RawStore
 from db.screenshots import ShotFacts
 from db.warc_read import read_span
-from evidence.cite import bibtex, csl_json, footnote
-from evidence.csvsafe import write_lists
+from evidence.services.cite import bibtex, csl_json, footnote
+from evidence.services.errors import UserError
+from evidence.services.export import write_csv, write_jsonl, write_lists
+
+if TYPE_CHECKING:
+    from db.filters import Filter
+    from db.hits import HitView
 
 MANIFEST = "MANIFEST.sha256"
 
@@ -139,8 +146,7 @@ def pack_files(facts: list[CitationFacts], data_dir: Path, hits_csv: bytes) -> d
     captures, shots = _captures(facts), _shots(facts)
     files: dict[str, bytes] = {
         "hits.csv": hits_csv,
-        "hits.jsonl": "".join(json.dumps(f.hit.to_dict(), ensure_ascii=False) + "\n"
-                              for f in facts).encode("utf-8"),
+        "hits.jsonl": _text(write_jsonl, facts),
         "captures.csv": _captures_csv(captures),
         "citations.txt": "".join(f"[{f.hit.id}] {footnote(f.hit, f)}\n\n"
                                  for f in facts).encode("utf-8"),
@@ -170,3 +176,36 @@ def write_pack(files: dict[str, bytes], target: Path) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _text(write: Callable[[Iterable[HitView], TextIO], None],
+          facts: list[CitationFacts]) -> bytes:
+    """The hits of ``facts`` as ``write`` writes them, in UTF-8."""
+    out = io.StringIO()
+    write([f.hit for f in facts], out)
+    return out.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Packed:
+    """What a pack holds: hits, raw captures, files."""
+
+    hits: int
+    raws: int
+    files: int
+
+
+def pack_hits(db: str | None, wanted: Filter, data_dir: Path, target: Path) -> Packed:
+    """Write the pack of the hits ``wanted`` lets through to ``target`` (a UserError when there
+    are none)."""
+    from db.citations import citation_facts
+    from db.hits import find_hits
+    from evidence.services.database import database_session
+
+    with database_session(db) as session:
+        facts = [citation_facts(session, hit) for hit in find_hits(session, wanted)]
+    if not facts:
+        raise UserError("no hits match these filters: nothing to pack")
+    files = pack_files(facts, data_dir, _text(write_csv, facts))
+    write_pack(files, target)
+    return Packed(len(facts), sum(name.startswith("raw/") for name in files), len(files))

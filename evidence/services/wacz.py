@@ -18,11 +18,16 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warcio.archiveiterator import ArchiveIterator
 
 from db.citations import Archived
 from db.warc_read import read_span
+from evidence.services.errors import UserError
+
+if TYPE_CHECKING:
+    from db.filters import Filter
 
 WARC_NAME = "evidence.warc.gz"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Captured pages"}
@@ -134,3 +139,20 @@ def write_wacz(selected: Iterable[Selected], data_dir: Path, target: Path, force
         build(work, pages, built, title)
         place(built, target, force)
     return WaczSummary(target, len(pages), records)
+
+
+def wacz_of_hits(db: str | None, wanted: Filter, data_dir: Path, target: Path,
+                 force: bool = False) -> tuple[WaczSummary, int]:
+    """Write the WACZ of the captures behind the hits ``wanted`` lets through; return it and
+    how many hits (a UserError when there are none)."""
+    from db.citations import archived
+    from db.hits import find_hits
+    from evidence.services.database import database_session
+
+    with database_session(db) as session:
+        found = find_hits(session, wanted)
+        selected = [Selected(a, hit.title or hit.url) for hit in found
+                    if (a := archived(session, hit.capture_id)) is not None]
+    if not found:
+        raise UserError("no hits match these filters: nothing to export")
+    return write_wacz(selected, data_dir, target, force), len(found)

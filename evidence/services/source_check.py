@@ -18,12 +18,12 @@ from typing import Any
 
 from crawler.items import CaptureItem
 from crawler.sources import SourceConfig
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHECKOUT_FIXTURES = Path("tests/fixtures/sources")  # inside a clone of the repository
 # a wheel carries a copy of the checkout's fixtures here (setup.py copies them at build time)
-INSTALLED_FIXTURES = Path(__file__).resolve().parent / "source_fixtures"
+INSTALLED_FIXTURES = Path(__file__).resolve().parents[1] / "source_fixtures"
 FIXTURE_TODAY = "2024-06-30"  # the clock of every replay: windows end here, not "today"
 REQUESTS_SHOWN = 15
 

@@ -15,7 +15,7 @@ from crawler.distributed.config import (
 )
 from crawler.distributed.queue import inflight_key
 from crawler.distributed.scheduler import worker_id
-from evidence.errors import UserError
+from evidence.services.errors import UserError
 
 
 @dataclass(frozen=True)
