@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "evidence.cmd_wacz",
     "evidence.cmd_render",
     "evidence.cmd_desk",
+    "evidence.cmd_reprocess",
     "evidence.cmd_sources",
     "evidence.cmd_eval",
     "evidence.cmd_db",

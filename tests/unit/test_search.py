@@ -18,7 +18,7 @@ from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.models import Hit, Redetection, Review
 from db.queries import HitFilter, find_hits, get_hit, version_facts
 from db.rawstore import RawStore
-from db.reprocess import dropped_hits, open_run, pending, reprocess_version
+from db.reprocess import dropped_hits, open_run
 from db.review import ReviewError, add_review, history
 from db.search import (
     SearchFilter,
@@ -30,6 +30,7 @@ from db.search import (
 )
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
 from evidence.cli import main
+from evidence.services.reprocess import pending, reprocess_version
 from pipelines.text.detect import Detector
 from pipelines.text.extract import extract_document
 from pipelines.text.lexicon import DEFAULT_PATH, load_lexicon

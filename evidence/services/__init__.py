@@ -1,0 +1,1 @@
+"""Application services: the workflows, plain functions over a database handle."""
