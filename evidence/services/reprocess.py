@@ -83,13 +83,16 @@ def to_reextract(session: Session, ids: Sequence[int], extractor_version: str | 
 
 
 def _processed_again(raw: RawStore, version: Version, settings: ExtractSettings,
-                     detector: Detector, region: str | None) -> tuple[ProcessedDocument, str]:
-    """Process the stored raw bytes again as the crawl would; (document, why not or "")."""
+                     detector: Detector, region: str | None, current: Version | Extraction
+                     ) -> tuple[ProcessedDocument, str]:
+    """Process the stored raw bytes again as the crawl would, detecting only a reading that
+    differs from ``current``; (document, why not or "")."""
     found = raw_document(raw, version, settings)
     if found is None:
         return ProcessedDocument(), RAW_MISSING
     body, meta = found
-    done = process_document(body, replace(meta, region=region), detector)
+    done = process_document(body, replace(meta, region=region), detector,
+                            detect_if=lambda extracted: reading(extracted) != reading(current))
     return done, f"extraction failed: {done.error}" if done.error is not None else ""
 
 
@@ -114,12 +117,11 @@ def reprocess_version(session: Session, raw: RawStore, version_id: int, detector
     region = (regions or {}).get(version.document.source.slug) if regions else None
     detector = (detectors or {}).get(version.document.source.slug, detector)
     if reextract_all or text.extractor_version != running_extractor_version():
-        again, why = _processed_again(raw, version, settings, detector, region)
+        current = _current_row(session, version, text)
+        again, why = _processed_again(raw, version, settings, detector, region, current)
         outcome.note, outcome.reextracted = why or None, again.extracted is not None
         confirmed = running_extractor_version() if again.extracted is not None else confirmed
-    current = _current_row(session, version, text)
-    if (again.extracted is not None and again.detection is not None
-            and reading(again.extracted) != reading(current)):
+    if again.extracted is not None and again.detection is not None:  # a new reading
         outcome.extraction_changed = True
         outcome.text_changed = again.extracted.text != text.text
         detection = again.detection

@@ -8,7 +8,7 @@ address, headers, source settings) comes in a ``DocumentMeta``, the result is a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -100,13 +100,16 @@ def extract(raw: bytes, meta: DocumentMeta) -> Extracted:
 
 
 def process_document(raw: bytes, meta: DocumentMeta, detector: Detector | None = None,
-                     contain_failures: bool = False) -> ProcessedDocument:
+                     contain_failures: bool = False,
+                     detect_if: Callable[[Extracted], bool] | None = None) -> ProcessedDocument:
     """Extract and detect one document (``detector``: by default the shared one of the
     source's overlay). With ``contain_failures``, an unexpected error ends processing and is
-    returned as ``failure`` with what the steps before it made; otherwise it is raised."""
+    returned as ``failure`` with what the steps before it made; otherwise it is raised.
+    ``detect_if``: detect only an extraction it accepts (reprocessing skips a reading it has)."""
     progress = _Progress()
+    found = detector or shared_detector(meta.lexicon_overlay)
     try:
-        return _process(raw, meta, detector or shared_detector(meta.lexicon_overlay), progress)
+        return _process(raw, meta, found, progress, detect_if)
     except Exception as exc:
         if not contain_failures:
             raise
@@ -126,12 +129,14 @@ class _Progress:
         return done
 
 
-def _process(raw: bytes, meta: DocumentMeta, detector: Detector, progress: _Progress
-             ) -> ProcessedDocument:
+def _process(raw: bytes, meta: DocumentMeta, detector: Detector, progress: _Progress,
+             detect_if: Callable[[Extracted], bool] | None) -> ProcessedDocument:
     try:
         extracted = extract(raw, meta)
     except ExtractionError as exc:
         return ProcessedDocument(error=str(exc))
+    if detect_if is not None and not detect_if(extracted):
+        return ProcessedDocument(extracted=extracted)
     done = progress.reached("language", ProcessedDocument(extracted=extracted))
     language = detect_language(extracted.text)
     done = progress.reached("normalise", replace(done, language=language))
