@@ -12,7 +12,7 @@ of ~1,000 characters a page; the SHA-256 of each is printed):
 - **STSong-Light, not embedded**: reportlab's built-in CID font, as in demo/build_pdfs.py and
   the tests, with a running header and page numbers drawn before each page's body.
 
-Each is read in this process with ``pipelines.text.pdf.pdfminer_pages`` (what extraction ran
+Each is read in this process with ``pipelines.text.pdfrescue.pdfminer_pages`` (what extraction ran
 before: pdfminer.six's layout analysis, page by page) and ``pipelines.text.pdf.read_pdf``
 (PDFium, with the scanned-page check), alternating; the best and median times, their ratio and
 the page-by-page comparison are printed. Not part of the test suite: timings depend on the machine.
@@ -135,7 +135,9 @@ def _html(pages: int) -> str:
 
 def compare(data: bytes, runs: int) -> Comparison:
     """Time both paths on the same bytes, alternating, and compare their pages."""
-    from pipelines.text.pdf import OcrLimits, pdfminer_pages, read_pdf
+    from pipelines.text.pdf import read_pdf
+    from pipelines.text.pdfocr import OcrLimits
+    from pipelines.text.pdfrescue import pdfminer_pages
 
     old_times: list[float] = []
     new_times: list[float] = []

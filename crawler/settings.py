@@ -69,11 +69,7 @@ METAREFRESH_ENABLED = False
 
 # The data flow, in order.
 ITEM_PIPELINES = {
-    "pipelines.stages.ExtractStage": 100,
-    "pipelines.stages.LanguageStage": 200,
-    "pipelines.stages.NormaliseStage": 300,
-    "pipelines.stages.SegmentStage": 400,
-    "pipelines.stages.FlagStage": 500,
+    "pipelines.stages.ProcessStage": 100,
     "pipelines.stages.StoreStage": 600,
 }
 

@@ -92,7 +92,7 @@ def ocr_engine(stored: str | None, page: int | None) -> str | None:
 
 def describe_ocr(stored: str | None) -> str | None:
     """What OCR did to a text, for analysts: pages read and by which engine, what it left."""
-    from pipelines.text.pdf import page_ranges  # only here: commands that search skip it
+    from pipelines.text.pdflines import page_ranges  # only here: commands that search skip it
 
     record = OcrRecord.from_json(stored)
     if record is None:

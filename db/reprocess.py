@@ -1,18 +1,14 @@
-"""Re-run extraction and detection over stored versions without re-crawling.
+"""Storage of reprocessing: runs, re-extractions, re-detected hits and carried-over reviews.
 
-Nothing stored is rewritten. A version whose current text was made by an older extractor
-(``pipelines.text.extract.EXTRACTOR_VERSION``; ``--all``: every version) is extracted again from
-its raw bytes, with the crawl's charset logic and the source's encoding override and selectors.
-When the text or metadata differ, the new reading is appended to ``extractions`` (text, its
-SHA-256, metadata, time) and becomes the version's current text; ``versions.text`` keeps what
-the crawl extracted. Detection runs on the current text; its hits are new ``hits`` rows that
-name their extraction, so their offsets cut their sentence out of exactly that text. One
-``redetections`` row per version records the detection, the text it ran on and the extractor
-version that produced or confirmed that text, and so names the version's current hits.
-Reviews are carried over to the same passage (same sentence; the nearest offset when it occurs
-twice), and hits not found again are listed in ``redetections.dropped_hits``. The search index
-is updated to the current text. Each version is its own transaction, so an interrupted run
-resumes where it stopped.
+Nothing stored is rewritten (the workflow is ``evidence.services.reprocess``). A new reading of
+a version's raw bytes is appended to ``extractions`` (text, its SHA-256, metadata, time) and
+becomes the version's current text; ``versions.text`` keeps what the crawl extracted. Hits are
+new ``hits`` rows that name their extraction, so their offsets cut their sentence out of
+exactly that text. One ``redetections`` row per version records the detection, the text it ran
+on and the extractor version that produced or confirmed that text, and so names the version's
+current hits. Reviews are carried over to the same passage (same sentence; the nearest offset
+when it occurs twice), and hits not found again are listed in ``redetections.dropped_hits``.
+The search index is updated to the current text.
 """
 
 from __future__ import annotations
@@ -20,23 +16,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import exists, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.current import current_extractor_version, current_lexicon, is_current_hit
-from db.hits import TextRecord, current_text
+from db.current import is_current_hit
+from db.hits import TextRecord
 from db.models import (
-    Capture,
-    Document,
     Extraction,
     Hit,
     Redetection,
     ReprocessRun,
-    Source,
     Version,
     running_extractor_version,
 )
@@ -44,7 +36,7 @@ from db.rawstore import RawStore
 from db.review import carry_over
 from db.search import index_versions
 from db.store import slots_json
-from pipelines.text.detect import Detector
+from pipelines.text.process import DocumentMeta, extract, first_header
 from pipelines.text.types import Detection, Extracted, ExtractionError
 
 # source slug -> (encoding override, extraction selectors) as the crawl used them
@@ -66,38 +58,6 @@ class Outcome:
     text_changed: bool = False  # ... whose text differs from the previous current text
     extraction_id: int | None = None  # the text detection ran on (None: the version's own)
     note: str | None = None  # why re-extraction was not possible (raw missing ...)
-
-
-def needs_work(lexicon_version: str, extractor_version: str) -> Any:
-    """Versions whose current detection is not on this lexicon or this extractor's text."""
-    return or_(current_lexicon() != lexicon_version,
-               current_extractor_version() != extractor_version)
-
-
-def pending(session: Session, lexicon_version: str, run_id: int, everything: bool = False,
-            source: str | None = None, extractor_version: str | None = None) -> list[int]:
-    """Ids of versions this run has not done yet that are not on ``lexicon_version`` and the
-    running extractor (with ``everything``: all of them)."""
-    done_here = exists().where(Redetection.version_id == Version.id, Redetection.run_id == run_id)
-    wanted = true() if everything else needs_work(
-        lexicon_version, extractor_version or running_extractor_version())
-    query = select(Version.id).where(~done_here, wanted).order_by(Version.id)
-    if source:
-        query = (query.join(Document, Version.document_id == Document.id)
-                 .join(Source, Document.source_id == Source.id).where(Source.slug == source))
-    return list(session.scalars(query))
-
-
-def to_reextract(session: Session, ids: Sequence[int], extractor_version: str | None = None
-                 ) -> int:
-    """How many of ``ids`` hold a text made by another extractor version."""
-    target = extractor_version or running_extractor_version()
-    query = select(Version.id).where(current_extractor_version() != target)
-    found = 0
-    for start in range(0, len(ids), 900):
-        chunk = list(ids[start:start + 900])
-        found += len(list(session.scalars(query.where(Version.id.in_(chunk)))))
-    return found
 
 
 def open_run(session: Session, lexicon_version: str, extractor_version: str | None = None
@@ -132,35 +92,34 @@ def close_run(session: Session, run_id: int, status: str, stats: Mapping[str, ob
     run.finished_at = datetime.now(UTC) if status == "finished" else None
 
 
-def _header_charset(capture: Capture) -> str | None:
-    from pipelines.text.encoding import charset_from_content_type
+RAW_MISSING = "raw copy missing or altered"
 
+
+def raw_document(raw: RawStore, version: Version, settings: ExtractSettings
+                 ) -> tuple[bytes, DocumentMeta] | None:
+    """The raw bytes of a version and what the crawl knew of them, or None when the raw copy
+    is missing or altered (a page naming no publisher keeps the one the crawl stored)."""
+    capture = version.first_capture
+    if capture is None or not capture.sha256 or not raw.verify(capture.sha256):
+        return None
+    encoding, selectors = settings(version.document.source.slug)
     headers: dict[str, list[str]] = json.loads(capture.headers or "{}")
-    for name, values in headers.items():
-        if name.lower() == "content-type" and values:
-            return charset_from_content_type(values[0])
-    return None
+    return raw.read(capture.sha256), DocumentMeta(
+        url=capture.final_url, content_type=capture.content_type,
+        content_type_header=first_header(headers, "Content-Type"), encoding_override=encoding,
+        selectors=selectors, publisher=version.publisher)
 
 
 def reextract(raw: RawStore, version: Version, settings: ExtractSettings
               ) -> tuple[Extracted | None, str]:
     """Extract the stored raw bytes again as the crawl would; (extracted, "") or (None, why)."""
-    from pipelines.text.extract import extract_document
-
-    capture = version.first_capture
-    if capture is None or not capture.sha256 or not raw.verify(capture.sha256):
-        return None, "raw copy missing or altered"
-    encoding, selectors = settings(version.document.source.slug)
+    found = raw_document(raw, version, settings)
+    if found is None:
+        return None, RAW_MISSING
     try:
-        extracted = extract_document(
-            raw.read(capture.sha256), capture.content_type, capture.final_url,
-            header_charset=_header_charset(capture), encoding_override=encoding,
-            selectors=selectors)
+        return extract(*found), ""
     except ExtractionError as exc:
         return None, f"extraction failed: {exc}"
-    # a page naming no publisher keeps the one the crawl stored (its extract stage filled in
-    # the source's)
-    return replace(extracted, publisher=extracted.publisher or version.publisher), ""
 
 
 def reading(row: Version | Extraction | Extracted) -> tuple[object, ...]:
@@ -259,40 +218,6 @@ def apply_detection(session: Session, version: Version, detection: Detection, ru
         dropped_hits=json.dumps(outcome.dropped), created_at=datetime.now(UTC)))
     index_versions(session.connection(), [(version.id, text.title, text.text)])
     return outcome
-
-
-def _current_row(session: Session, version: Version, text: TextRecord) -> Version | Extraction:
-    found = session.get(Extraction, text.extraction_id) if text.extraction_id else None
-    return found or version
-
-
-def reprocess_version(session: Session, raw: RawStore, version_id: int, detector: Detector,
-                      settings: ExtractSettings, run_id: int, reextract_all: bool = False,
-                      regions: Mapping[str, str] | None = None,
-                      detectors: Mapping[str, Detector] | None = None) -> Outcome:
-    """Re-extract (when its text is from another extractor, or ``reextract_all``) and
-    re-detect one stored version (the caller commits); ``regions``: sources' declared Xinjiang
-    regions by slug (crawler.sources.source_regions); ``detectors``: the detectors of sources
-    with a lexicon overlay, by slug (the others use ``detector``)."""
-    version = session.get(Version, version_id)
-    text = current_text(session, version_id) if version is not None else None
-    if version is None or text is None:
-        return Outcome(version_id, note="version not found")
-    outcome, confirmed, extracted = Outcome(version_id), text.extractor_version, None
-    region = (regions or {}).get(version.document.source.slug) if regions else None
-    detector = (detectors or {}).get(version.document.source.slug, detector)
-    if reextract_all or text.extractor_version != running_extractor_version():
-        extracted, why = reextract(raw, version, settings)
-        outcome.note, outcome.reextracted = why or None, extracted is not None
-        confirmed = running_extractor_version() if extracted is not None else confirmed
-    current = _current_row(session, version, text)
-    if extracted is not None and reading(extracted) != reading(current):
-        outcome.extraction_changed, outcome.text_changed = True, extracted.text != text.text
-        detection = detector.detect(extracted.text, region=region)
-        text = store_extraction(session, version, extracted, detection, run_id)
-    else:
-        detection = detector.detect(text.text, text.language, region=region)
-    return apply_detection(session, version, detection, run_id, outcome, text, confirmed)
 
 
 @dataclass(frozen=True)

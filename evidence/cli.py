@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from evidence import (
     cmd_crawl,
     cmd_db,
-    cmd_desk,
     cmd_detect,
     cmd_eval,
     cmd_evidence,
     cmd_hits,
     cmd_ops,
     cmd_render,
+    cmd_reprocess,
     cmd_review,
     cmd_search,
     cmd_sources,
@@ -46,8 +46,8 @@ def _common(default: object) -> argparse.ArgumentParser:
 
 # Modules that add sub-commands, each by ``register(sub, common)``; the order is the help's.
 COMMAND_MODULES = (cmd_crawl, cmd_hits, cmd_detect, cmd_ops, cmd_evidence, cmd_timestamp,
-                   cmd_wacz, cmd_render, cmd_search, cmd_review, cmd_desk, serve, cmd_sources,
-                   cmd_eval, cmd_db)
+                   cmd_wacz, cmd_render, cmd_search, cmd_review, cmd_reprocess, serve,
+                   cmd_sources, cmd_eval, cmd_db)
 
 
 class _Version(argparse.Action):

@@ -144,13 +144,13 @@ def pack(args: argparse.Namespace) -> int:
 def verify(args: argparse.Namespace) -> int:
     """Re-check the whole store (read-only); print every mismatch and exit 1 if there is any."""
     from db.verify import verify_store
-    from evidence.cmd_desk import _extract_settings
+    from evidence.services.reprocess import extract_settings
     from evidence.services.timestamp import checked_ca
 
     tsa_ca = checked_ca()
     engine = open_database(args.db, create=False, read_only=True)
     with session_scope(engine) as session:
-        report = verify_store(session, _data_dir(args), _extract_settings(engine),
+        report = verify_store(session, _data_dir(args), extract_settings(engine),
                               expect_head=args.expect_head, tsa_ca=tsa_ca)
     engine.dispose()
     for finding in report.warnings:

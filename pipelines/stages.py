@@ -1,140 +1,55 @@
-"""Scrapy item pipelines: thin adapters around the pure text functions, then storage.
+"""Scrapy item pipelines: thin adapters around the text core's ``process_document``, then storage.
 
-ITEM_PIPELINES (crawler/settings.py) runs them in this order:
-extract (100) -> language (200) -> normalise (300) -> segment (400) -> flag (500) -> store (600).
-Each stage skips items that failed before it; a stage that fails records the error on the
-item instead of dropping it, so the capture is still stored with its reason.
+ITEM_PIPELINES (crawler/settings.py) runs them in this order: process (100) -> store (600).
+Processing skips items that failed before it; a step that fails (extract, language, normalise,
+segment, flag) records its error on the item instead of dropping it, so the capture is still
+stored with its reason.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 from collections.abc import Callable, Coroutine
 from concurrent.futures import BrokenExecutor
-from functools import lru_cache
 from typing import Any
 
 from crawler.items import CaptureItem
 from pipelines import store_executor
-from pipelines.text.detect import Detector
-from pipelines.text.extract import extract_document
-from pipelines.text.language import detect_language
-from pipelines.text.types import ExtractionError
+from pipelines.text.process import DocumentMeta, first_header, process_document, shared_detector
 
 logger = logging.getLogger(__name__)
-StageMethod = Callable[[Any, CaptureItem], CaptureItem]
 
 
-@lru_cache(maxsize=4)
-def shared_detector(overlay: str | None = None) -> Detector:
-    """Return the process-wide detector of the bundled lexicon, or of it with a source's
-    overlay (lexicon automaton and jieba loaded once each)."""
-    from pipelines.text.lexicon import lexicon_for
+class ProcessStage:
+    """Extract, detect the language, normalise, segment and flag (``process_document``)."""
 
-    return Detector(lexicon_for(overlay) if overlay else None)
-
-
-def guarded(stage: str) -> Callable[[StageMethod], StageMethod]:
-    """Record an unexpected failure of a stage on the item instead of losing the capture."""
-
-    def wrap(method: StageMethod) -> StageMethod:
-        @functools.wraps(method)
-        def run(self: Any, item: CaptureItem) -> CaptureItem:
-            try:
-                return method(self, item)
-            except Exception as exc:  # noqa: BLE001 - one odd page must not lose its capture
-                logger.exception("%s stage failed on %s", stage, item.url)
-                item.error = f"{stage}_failed: {type(exc).__name__}: {str(exc)[:300]}"
-                item.extracted = item.detection = None
-                return item
-
-        return run
-
-    return wrap
-
-
-def _header(item: CaptureItem, name: str) -> str | None:
-    for key, values in item.headers.items():
-        if key.lower() == name.lower() and values:
-            return values[0]
-    return None
-
-
-class ExtractStage:
-    """Decode the raw body and extract main text and metadata (HTML, PDF, text)."""
-
-    @guarded("extract")
     def process_item(self, item: CaptureItem) -> CaptureItem:
-        """Fill ``item.extracted`` or record why extraction failed."""
+        """Fill ``item.extracted`` to ``item.detection``, or record why processing failed."""
         if not item.is_content or item.body is None:
             return item
-        from pipelines.text.encoding import charset_from_content_type
-
-        try:
-            extracted = extract_document(
-                item.body, item.content_type, item.final_url,
-                header_charset=charset_from_content_type(_header(item, "Content-Type")),
-                encoding_override=item.encoding_override, selectors=item.selectors,
-            )
-        except ExtractionError as exc:
-            item.error = f"extract_failed: {exc}"
-            return item
-        if not extracted.publisher and item.publisher:
-            from dataclasses import replace
-
-            extracted = replace(extracted, publisher=item.publisher)
-        item.extracted = extracted
+        done = process_document(item.body, document_meta(item), contain_failures=True)
+        item.extracted, item.language = done.extracted, done.language
+        item.prepared, item.segmentation = done.prepared, done.segmentation
+        item.detection = done.detection
+        if done.error is not None:
+            item.error = f"extract_failed: {done.error}"
+        if done.failure is not None:
+            step, exc = done.failure.step, done.failure.error
+            logger.error("%s stage failed on %s", step, item.url, exc_info=exc)
+            item.error = f"{step}_failed: {type(exc).__name__}: {str(exc)[:300]}"
+            item.extracted = item.detection = None
         return item
 
 
-class LanguageStage:
-    """Detect the language: CJK-ratio fast path, langdetect (fixed seed) otherwise."""
-
-    @guarded("language")
-    def process_item(self, item: CaptureItem) -> CaptureItem:
-        """Fill ``item.language``."""
-        if item.extracted is not None and item.error is None:
-            item.language = detect_language(item.extracted.text)
-        return item
-
-
-class NormaliseStage:
-    """Convert Traditional to Simplified for matching; the original text is kept for citing."""
-
-    @guarded("normalise")
-    def process_item(self, item: CaptureItem) -> CaptureItem:
-        """Fill ``item.prepared`` (original and normalised text, language, script)."""
-        if item.extracted is not None and item.error is None:
-            detector = shared_detector(item.lexicon_overlay)
-            item.prepared = detector.prepare(item.extracted.text, item.language,
-                                             region=item.region)
-        return item
-
-
-class SegmentStage:
-    """Attach a jieba segmentation (lexicon terms loaded as user words)."""
-
-    @guarded("segment")
-    def process_item(self, item: CaptureItem) -> CaptureItem:
-        """Fill ``item.segmentation``."""
-        if item.prepared is not None:
-            item.segmentation = shared_detector(item.lexicon_overlay).segment(item.prepared)
-        return item
-
-
-class FlagStage:
-    """Match the lexicon, keep matches on word boundaries, score sentences and document."""
-
-    @guarded("flag")
-    def process_item(self, item: CaptureItem) -> CaptureItem:
-        """Fill ``item.detection``."""
-        if item.prepared is not None and item.segmentation is not None:
-            detector = shared_detector(item.lexicon_overlay)
-            item.detection = detector.flag(item.prepared, item.segmentation)
-        return item
+def document_meta(item: CaptureItem) -> DocumentMeta:
+    """What the crawl knows of a fetched document: its headers and its source's settings."""
+    return DocumentMeta(
+        url=item.final_url, content_type=item.content_type,
+        content_type_header=first_header(item.headers, "Content-Type"),
+        encoding_override=item.encoding_override, selectors=item.selectors,
+        publisher=item.publisher, region=item.region, lexicon_overlay=item.lexicon_overlay)
 
 
 def _load_segmenter() -> None:

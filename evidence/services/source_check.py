@@ -167,9 +167,9 @@ def document_summary(item: CaptureItem) -> dict[str, Any]:
     """Return what extraction made of one article capture (flagging is the lexicon's business)."""
     from dataclasses import replace
 
-    from pipelines.stages import ExtractStage
+    from pipelines.stages import ProcessStage
 
-    item = ExtractStage().process_item(replace(item))
+    item = ProcessStage().process_item(replace(item))
     if item.extracted is None:
         return {"error": item.error}
     ex = item.extracted

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -77,7 +77,7 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
         with open(path, "rb") as stored:
             found_key, value = marshal.load(stored)  # ours alone can write it (0700)
         if found_key == key:
-            return value
+            return cast(T, value)
     except (OSError, EOFError, ValueError, TypeError):
         pass
     built = build()

@@ -11,14 +11,10 @@ from pipelines.text.direction import COTTON, is_anchor, names_xinjiang_people
 from pipelines.text.events import (
     CAMP_PAGE,
     CONTEXT,
-    PRONOUNS,
     Event,
-    came_to_work,
     context_event,
     could_be_event,
-    could_work_away,
     counter_weights,
-    may_place,
     sentence_event,
 )
 from pipelines.text.flag import Entry, Match, Matcher, accept, figure_texts
@@ -34,6 +30,7 @@ from pipelines.text.lexicon import (
 )
 from pipelines.text.noise import Compacted, compact, soften_wraps
 from pipelines.text.normalise import fold_for_matching
+from pipelines.text.placement import PRONOUNS, came_to_work, could_work_away, may_place
 from pipelines.text.score import document_score, is_flagged
 from pipelines.text.segment import Segmentation, Segmenter
 from pipelines.text.sentences import (

@@ -43,7 +43,7 @@ EN_FIGURE = re.compile(
 )
 
 
-CAME_FROM = "来自"  # people from a southern county at a workplace need no move word (events.py)
+CAME_FROM = "来自"  # people from a southern county at a workplace need no move word (placement.py)
 MOVE = "move"  # the slot whose candidates make a sentence worth segmenting
 # context nouns need no word boundary: jieba's 各乡镇 or 服装企业 still name 乡镇 and 企业
 LOOSE = frozenset(("who", "destination", "organiser"))

@@ -6,6 +6,7 @@ split a line, and hidden elements (``hidden``, inline ``display:none``) are left
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -65,3 +66,22 @@ def hidden(tag: Tag) -> bool:
     """Tell whether an element is hidden by a ``hidden`` attribute or inline display:none."""
     style = str(tag.get("style") or "").replace(" ", "").lower()
     return tag.has_attr("hidden") or "display:none" in style
+
+
+def selected_text(soup: BeautifulSoup, css: str | None, join: str = " ") -> str | None:
+    """Return the normalised text of all elements matching a CSS selector, or None."""
+    if not css:
+        return None
+    texts = [visible_text(tag) for tag in soup.select(css)]
+    text = join.join(t.replace("\n", join) for t in texts if t)
+    return text or None
+
+
+def meta_content(soup: BeautifulSoup, names: Collection[str]) -> str | None:
+    """Return the content of the first <meta name|property> in ``names`` (case-insensitive)."""
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("name") or tag.get("property") or "").strip().lower()
+        content = " ".join(str(tag.get("content") or "").split())
+        if key in names and content:
+            return content
+    return None

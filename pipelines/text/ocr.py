@@ -1,7 +1,7 @@
 """Read the text of page images with Tesseract (Debian's tesseract-ocr, chi_sim and chi_tra).
 
 Government notices are often scanned: a PDF page holding a picture and no text layer. Such a
-page is rendered by PDFium (pipelines/text/pdf.py) and handed here as a greyscale PGM image;
+page is rendered by PDFium (pipelines/text/pdfocr.py) and handed here as a greyscale PGM image;
 the ``tesseract`` binary reads it in a subprocess with both Chinese models, Simplified first
 (``chi_sim+chi_tra``: Tesseract picks the better model line by line, so a Simplified page can come
 out with a line in Traditional characters — matching folds both, the quote shows what OCR read).

@@ -16,7 +16,6 @@ from db.models import Hit
 from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
 from evidence.cli import main
-from pipelines.stages import shared_detector
 from pipelines.text import lexicon as lexicon_module
 from pipelines.text.detect import Detector
 from pipelines.text.extract import extract_document
@@ -28,6 +27,7 @@ from pipelines.text.lexicon import (
     load_overlaid,
     overlay_names,
 )
+from pipelines.text.process import shared_detector
 from tests.unit.test_sources import GOOD, write
 
 SENTENCE = "5月9日，和田地区1236名农村富余劳动力乘坐务工专列前往天河铝业有限公司就业。"

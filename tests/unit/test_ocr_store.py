@@ -20,8 +20,9 @@ from db.rawstore import RawStore
 from db.store import CaptureRecord, SourceInfo, ensure_source, start_run, store_batch
 from db.verify import ocr_unrepeatable
 from evidence.cli import main
-from pipelines.stages import ExtractStage, shared_detector
+from pipelines.stages import ProcessStage
 from pipelines.text import ocr
+from pipelines.text.process import shared_detector
 from pipelines.text.types import OcrRecord
 from tests.unit.test_pdf_ocr import SCANNED, needs_tesseract
 
@@ -45,7 +46,7 @@ def crawl_scanned(url: str) -> CaptureItem:
                        headers={"Content-Type": ["application/pdf"]},
                        content_type="application/pdf", body=SCANNED.read_bytes(),
                        fetched_at=datetime.now(UTC))
-    item = ExtractStage().process_item(item)
+    item = ProcessStage().process_item(item)
     detection = None
     if item.extracted is not None:
         detection = shared_detector().detect(item.extracted.text)

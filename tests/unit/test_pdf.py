@@ -7,16 +7,10 @@ from typing import Any
 import pytest
 
 from pipelines.text.extract import extract_document
-from pipelines.text.pdf import (
-    PAGE_SEPARATOR,
-    OcrLimits,
-    PlacedLine,
-    _reading_order,
-    _rejoin,
-    extract_pdf,
-    pdfminer_pages,
-    read_pdf,
-)
+from pipelines.text.pdf import PAGE_SEPARATOR, extract_pdf, read_pdf
+from pipelines.text.pdflayer import PlacedLine, _reading_order, _rejoin
+from pipelines.text.pdfocr import OcrLimits
+from pipelines.text.pdfrescue import pdfminer_pages
 from pipelines.text.types import ExtractionError
 
 PAGE_1 = [

@@ -12,7 +12,8 @@ import pytest
 
 from pipelines.text import ocr
 from pipelines.text.detect import Detector
-from pipelines.text.pdf import PAGE_SEPARATOR, OcrLimits, extract_pdf
+from pipelines.text.pdf import PAGE_SEPARATOR, extract_pdf
+from pipelines.text.pdfocr import OcrLimits
 from pipelines.text.types import ExtractionError
 from tests.unit.test_pdf import PAGE_1, make_pdf
 

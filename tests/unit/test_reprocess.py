@@ -19,10 +19,11 @@ from db.history import document_history
 from db.hits import find_hits, hit_text, version_text
 from db.models import Extraction, Hit, Version
 from db.rawstore import RawStore
-from db.reprocess import dropped_hits, open_run, pending, reprocess_version
+from db.reprocess import dropped_hits, open_run
 from db.review import add_review
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
 from evidence.cli import main
+from evidence.services.reprocess import pending, reprocess_version
 from pipelines.text import extract
 from pipelines.text.detect import Detector
 from pipelines.text.extract import extract_document

@@ -20,11 +20,12 @@ from db.hits import find_hits, get_hit
 from db.models import Hit, Redetection, Review
 from db.queries import version_facts
 from db.rawstore import RawStore
-from db.reprocess import dropped_hits, open_run, pending, reprocess_version
+from db.reprocess import dropped_hits, open_run
 from db.review import ReviewError, add_review, history
 from db.search import highlight, index_tokens, match_expression, search, sync_index
 from db.store import CaptureRecord, SourceInfo, ensure_source, store_batch
 from evidence.cli import main
+from evidence.services.reprocess import pending, reprocess_version
 from pipelines.text.detect import Detector
 from pipelines.text.extract import extract_document
 from pipelines.text.lexicon import DEFAULT_PATH, load_lexicon

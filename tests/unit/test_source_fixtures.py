@@ -72,21 +72,13 @@ WORD_ATTACHMENTS = {
 def test_word_attachments_are_extracted_and_flagged(slug: str) -> None:
     from crawler.sources import load_sources
     from evidence.services.source_check import load_fixtures, replay
-    from pipelines.stages import (
-        ExtractStage,
-        FlagStage,
-        LanguageStage,
-        NormaliseStage,
-        SegmentStage,
-    )
+    from pipelines.stages import ProcessStage
 
-    stages = [ExtractStage(), LanguageStage(), NormaliseStage(), SegmentStage(), FlagStage()]
     run = replay(load_sources()[slug], load_fixtures(fixtures_root() / slug))
     found = {}
     for item in run.items:
         if item.url in WORD_ATTACHMENTS[slug]:
-            for stage in stages:
-                item = stage.process_item(item)
+            item = ProcessStage().process_item(item)
             assert item.error is None and item.extracted and item.detection, item.error
             found[item.url] = (item.extracted.extractor.rsplit("-", 1)[0], item.detection.flagged)
     assert found == WORD_ATTACHMENTS[slug]

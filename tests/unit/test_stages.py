@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from crawler.items import CaptureItem
-from pipelines.stages import (
-    ExtractStage,
-    FlagStage,
-    LanguageStage,
-    NormaliseStage,
-    SegmentStage,
-    guarded,
-)
+from pipelines.stages import ProcessStage
 from pipelines.storage import to_record
+from pipelines.text.detect import Detector
 
 PAGE = ("<html><head><meta charset='gbk'><title>通知</title></head><body><div class='c'>"
         "<p>今年以来，和田地区有组织转移农村富余劳动力1200人赴内地就业。</p>"
@@ -32,9 +28,7 @@ def item(body: bytes, **fields: object) -> CaptureItem:
 
 
 def run_all(capture: CaptureItem) -> CaptureItem:
-    for stage in (ExtractStage(), LanguageStage(), NormaliseStage(), SegmentStage(), FlagStage()):
-        capture = stage.process_item(capture)
-    return capture
+    return ProcessStage().process_item(capture)
 
 
 def test_stages_in_order_on_mislabelled_gbk_page() -> None:
@@ -59,12 +53,12 @@ def test_http_error_items_pass_through_untouched() -> None:
     assert (done.error, done.extracted, done.detection) == ("http_404", None, None)
 
 
-def test_unexpected_crash_in_a_stage_keeps_the_capture() -> None:
-    class Exploding:
-        @guarded("flag")
-        def process_item(self, capture: CaptureItem) -> CaptureItem:
-            raise RuntimeError("automaton on fire")
+def test_unexpected_crash_in_a_stage_keeps_the_capture(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*_: object) -> None:
+        raise RuntimeError("automaton on fire")
 
-    done = Exploding().process_item(item(b"<html></html>"))
+    monkeypatch.setattr(Detector, "flag", explode)
+    done = run_all(item(PAGE.encode("gbk")))
     assert done.error == "flag_failed: RuntimeError: automaton on fire"
-    assert to_record(done).body == b"<html></html>"
+    assert (done.extracted, done.detection) == (None, None) and done.segmentation is not None
+    assert to_record(done).body == PAGE.encode("gbk")
