@@ -20,6 +20,9 @@ from tests.unit.test_search import PAGES, SOURCES, record
 
 NEVER = ("scrapy", "twisted", "trafilatura", "alembic", "crawler", "warcio", "pdfminer",
          "pipelines.text.detect", "db.store")
+# every command reads the config file; its reader lives on the crawler's floor (crawler/settings.py
+# reads it too) and imports only the standard library
+CONFIG_READER = {"crawler", "crawler.config_file"}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -51,7 +54,7 @@ def test_search_imports_no_crawler_scrapy_or_alembic(tmp_path: Path) -> None:
     found, modules = run_search(db, tmp_path / "cache", "劳动力转移")
     assert "关于南疆四地州劳动力转移就业的通知" in found
     assert "sqlalchemy" in modules and "db.search" in modules
-    assert not {m for m in modules if m.split(".")[0] in NEVER or m in NEVER}
+    assert not {m for m in modules - CONFIG_READER if m.split(".")[0] in NEVER or m in NEVER}
 
 
 def test_a_query_is_segmented_from_the_cached_word_store(tmp_path: Path) -> None:
