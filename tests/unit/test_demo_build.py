@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import demo
 from demo.build_site import build
 from demo.content import REPORTS
@@ -30,7 +28,6 @@ def test_build_site_writes_the_committed_site(tmp_path: Path) -> None:
 
 
 def test_build_pdfs_writes_the_committed_reports(tmp_path: Path) -> None:
-    pytest.importorskip("reportlab")
     from demo.build_pdfs import build as build_pdfs
 
     build_pdfs(tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,6 +55,17 @@ def test_a_strategy_name_is_taken_once() -> None:
 def test_no_database_means_nothing_to_recheck(tmp_path: Path) -> None:
     due = datetime.now(UTC)
     assert pages_to_recheck(str(tmp_path / "none.db"), "test-news", due) == []
+
+
+def test_a_file_that_is_no_evidence_database_means_nothing_to_recheck(tmp_path: Path) -> None:
+    garbage, foreign = tmp_path / "garbage.db", tmp_path / "foreign.db"
+    garbage.write_bytes(b"not a database" * 100)
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    due = datetime.now(UTC)
+    assert pages_to_recheck(str(garbage), "test-news", due) == []
+    assert pages_to_recheck(str(foreign), "test-news", due) == []
+    assert garbage.read_bytes() == b"not a database" * 100  # nothing written to either
 
 
 def test_recheck_cadence_is_the_setting_else_the_sources() -> None:
