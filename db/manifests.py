@@ -25,8 +25,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.clock import utcnow
 from db.models import Base, Capture, CrawlRun, RunManifest
-from db.store import utcnow
 
 VERSION = 1
 HEADER = ("# evidence-pipeline run manifest v{version} (run {run}): SHA-256, bytes, "

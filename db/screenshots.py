@@ -213,7 +213,3 @@ def document_exists(session: Session, document_id: int) -> bool:
     """Whether a document id is stored."""
     return session.get(Document, document_id) is not None
 
-
-def utcnow() -> datetime:
-    """Now, in UTC."""
-    return datetime.now(UTC)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.clock import utcnow
 from db.models import (
     Capture,
     CrawlRun,
@@ -91,10 +92,6 @@ class BatchResult:
                      "removed", "restored"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware UTC."""
-    return datetime.now(UTC)
 
 
 def ensure_source(session: Session, info: SourceInfo) -> Source:

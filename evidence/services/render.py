@@ -13,9 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from db.clock import utcnow
 from db.engine import session_scope
 from db.rawstore import RawStore
-from db.screenshots import Outcome, RenderJob, StoredAnswers, record, render_sink, utcnow
+from db.screenshots import Outcome, RenderJob, StoredAnswers, record, render_sink
 from db.warc import WarcSink
 from evidence.services import chromium
 
