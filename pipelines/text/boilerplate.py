@@ -21,7 +21,8 @@ _BOILERPLATE = re.compile(
     r"打印本页|关闭窗口|打印本文|【打印】|【关闭】|返回顶部|返回页首|分享到|【字体|字号[:：]|"
     r"上一篇|下一篇|扫一扫|^【纠错】|^责任编辑|^【?责编|^[(（【\[]?\s*责任编辑|^\[?编辑[:：]|"
     r"^来源[:：]|^本文来源|^稿源|点击[数量][:：]|浏览次数|阅读次数|您当前的位置|当前位置[:：]|"
-    r"您的位置|^首页\s*[>|»]",
+    r"您的位置|^首页\s*[>|»]|"
+    r"网友评论仅供|^跟贴热词|人参与$|\d+人跟贴|^网友跟贴$",  # a news site's comment box
     re.IGNORECASE,
 )
 # footers that name a licence, a filing or a hotline: never in running text, so dropped even in a
@@ -33,7 +34,7 @@ _FOOTER = re.compile(
     r"^(?:发布时间|发布日期)[:：]\s*\d{4}[^。，]{0,40}$"  # the head's "发布时间：… 来源：…" line
 )
 _RELATED = re.compile(
-    r"^[【\[]?(相关新闻|相关报道|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|热门推荐|"
+    r"^[【\[]?(相关新闻|相关报道|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|热门推荐|重点推荐|"
     r"更多精彩|猜你喜欢|精彩推荐|图片新闻|新闻排行|热点新闻|最新新闻|related (stories|articles)|"
     r"more stories|read more)",
     re.IGNORECASE,

@@ -58,7 +58,7 @@ __all__ = [
 # Bump when a change to extraction (this module, pdf, encoding, metadata, dates, options, or a
 # library upgrade) changes the text or metadata of stored pages: `evidence reprocess` then
 # re-extracts every stored capture from its raw bytes (evidence/services/reprocess.py).
-EXTRACTOR_VERSION = "4"  # 2: a declared charset that gives implausible text is overridden;
+EXTRACTOR_VERSION = "5"  # 2: a declared charset that gives implausible text is overridden;
 # PDF text read by PDFium instead of pdfminer.six, pages without a text layer by OCR;
 # 3: HTML main text checked against readability-lxml on a tree without layout tables and link
 # blocks, boilerplate lines dropped; dates by the title and in URLs; reporter lines, By-lines and
@@ -66,7 +66,9 @@ EXTRACTOR_VERSION = "4"  # 2: a declared charset that gives implausible text is 
 # 4: authors: every writer of a byline block (通讯员, 实习生), names alone under the title, a
 # label's value in the next cell, 发文机关, English bylines under the title, JSON-LD persons,
 # trafilatura's on non-Chinese pages; a date alone ending the text; a dash subtitle is not the
-# title; licence, filing and hotline footers and the head's 发布时间 line dropped
+# title; licence, filing and hotline footers and the head's 发布时间 line dropped;
+# 5: link blocks measured without the markup's whitespace, a news site's comment box dropped,
+# 重点推荐 ends the text, the last-resort block chosen from the page without its link blocks
 _DATE_META = {
     "pubdate", "publishdate", "publish_date", "publishtime", "article:published_time",
     "og:article:published_time", "dc.date.issued", "dcterms.issued",

@@ -77,6 +77,11 @@ def is_link_block(block: HtmlElement) -> bool:
     links = block.xpath(".//a")
     if len(links) < MIN_LINKS:
         return False
-    total = len(block.text_content().strip())
-    linked = sum(len(link.text_content().strip()) for link in links)
+    total = _visible_chars(block.text_content())
+    linked = sum(_visible_chars(link.text_content()) for link in links)
     return bool(total) and linked / total >= LINK_SHARE and total - linked < MAX_OTHER_CHARS
+
+
+def _visible_chars(text: str) -> int:
+    """Count the characters a reader sees: whitespace (the markup's indentation) does not count."""
+    return sum(1 for ch in text if not ch.isspace())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pipelines.text.layout import prepare
 from pipelines.text.mainbody import main_text
 from pipelines.text.markup import (
     BLOCK_TAGS,
@@ -42,10 +43,17 @@ def main_text_of(
     text = main_text(doc().text or "" if doc() is not None else "", tree())
     if len(text) >= MIN_MAIN_TEXT_CHARS:
         return text
-    text = _largest_block(parse_html(html))  # a soup of its own: it prunes what it reads
+    text = _largest_block(parse_html(_prepared_html(html)))  # its own soup: it prunes what it reads
     if not text:
         raise ExtractionError("no text extracted")
     return text
+
+
+def _prepared_html(html: str) -> str:
+    """The page as HTML after ``layout.prepare``: its link blocks (menus, 相关新闻 lists) gone."""
+    import lxml.html
+
+    return lxml.html.tostring(prepare(html), encoding="unicode")
 
 
 def _largest_block(soup: BeautifulSoup) -> str:

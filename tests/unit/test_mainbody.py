@@ -39,6 +39,16 @@ def test_link_blocks_are_dropped_but_text_with_links_stays() -> None:
     assert "相关新闻标题" not in text and P1 in text
 
 
+def test_a_link_list_laid_out_with_indentation_is_dropped() -> None:
+    pad = "\n" + " " * 40  # a template's indentation is no text a reader sees
+    heads = "".join(f"<p><b>栏目{i}</b></p>{pad}" for i in range(3))
+    link = '<p><a href="/n/{0}">示例公司第{0}季度产量创新高</a></p>'
+    links = "".join(link.format(i) + pad for i in range(6))
+    page = f"<html><body><p>{P1}</p><div>{pad}{heads}{links}</div></body></html>"
+    text = prepare(page).text_content()
+    assert "产量创新高" not in text and P1 in text
+
+
 @pytest.mark.parametrize(
     ("line", "boilerplate"),
     [
@@ -61,6 +71,12 @@ def test_link_blocks_are_dropped_but_text_with_links_stays() -> None:
         ("举报邮箱：jubao@example.cn", True),
         ("发布时间：2022-02-13 04:22:18 来源：示例日报", True),
         ("发布时间：2022-02-13，全县召开会议部署春耕工作，会议要求各乡镇抓好落实。", False),
+        # a news site's comment box
+        ("网友评论仅供其表达个人看法，并不表明示例网立场。", True),
+        ("0人跟贴 | 0人参与 | 手机发跟贴 | 注册", True),
+        ("人参与", True),
+        ("跟贴热词：", True),
+        ("网友跟贴", True),
     ],
 )
 def test_boilerplate_lines(line: str, boilerplate: bool) -> None:
@@ -73,6 +89,20 @@ def test_clean_lines_cuts_at_a_late_related_heading() -> None:
     assert clean_lines(text) == "\n".join([P1, P2, P3])
     early = "\n".join(["相关新闻", P1, P2, P3])  # a heading at the top is not the end
     assert clean_lines(early) == early
+
+
+def test_a_short_article_is_not_lost_to_the_comment_box() -> None:
+    keyword = '<a href="/keywords/1.html">劳务输出</a>'
+    body = f"<p>沙泉县今年{keyword}三千二百人次。</p><p>{P2[:20]}。</p>"
+    sidebar = "".join(f'<li><a href="/n/{i}">示例公司新闻标题第{i}条</a></li>' for i in range(8))
+    comments = ("<div class='tie'><a href='#'>0</a><span>人参与</span><p>跟贴热词：</p>"
+                "<p>网友评论仅供其表达个人看法，并不表明示例网立场。</p></div>")
+    page = (f"<html><head><title>沙泉县劳务输出_示例网</title></head><body><ul>{sidebar}</ul>"
+            f"<h1>沙泉县劳务输出三千人次</h1><div id='endText'>{body}</div>{comments}"
+            "</body></html>")
+    doc = extract_document(page.encode(), "text/html; charset=utf-8", "http://news.example.cn/1.html")
+    assert "三千二百人次" in doc.text and P2[:20] in doc.text
+    assert "网友评论" not in doc.text and "人参与" not in doc.text and "新闻标题" not in doc.text
 
 
 def test_prose() -> None:
