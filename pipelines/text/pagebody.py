@@ -53,7 +53,7 @@ def _prepared_html(html: str) -> str:
     """The page as HTML after ``layout.prepare``: its link blocks (menus, 相关新闻 lists) gone."""
     import lxml.html
 
-    return lxml.html.tostring(prepare(html), encoding="unicode")
+    return str(lxml.html.tostring(prepare(html), encoding="unicode"))
 
 
 def _largest_block(soup: BeautifulSoup) -> str:
