@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import case, false, select
+from sqlalchemy import case, false, or_, select
 
 from db.current import current_flagged, is_current_hit, latest_review_status
 from db.models import Extraction, Hit, Review, Source, Version
@@ -46,6 +46,16 @@ def json_contains(column: Any, value: str) -> Any:
     return column.like("%" + json.dumps(value, ensure_ascii=False) + "%")
 
 
+def _term_matched(term: str) -> Any:
+    """Hits that matched ``term`` as typed or in its one spelling: lexicon terms are stored
+    folded (surplus labour -> surplus labor, 轉移 -> 转移, Hetian -> hotan)."""
+    from db.search_words import spellings
+    from pipelines.text.normalise import fold_for_matching
+
+    forms = dict.fromkeys((term, spellings().text(fold_for_matching(term))))
+    return or_(*(json_contains(Hit.terms, form) for form in forms))
+
+
 def _hit_published() -> Any:
     """The publication date read from the text the hit was found in."""
     return case((Hit.extraction_id.is_(None), Version.published_at),
@@ -75,7 +85,9 @@ def _of_version(f: Filter, published: Any) -> list[Any]:
 def _of_hit(f: Filter, review_status: Any) -> list[Any]:
     """Conditions on the hit itself and its latest review's ``review_status``."""
     where = [json_contains(getattr(Hit, name), value) for name, value in (
-        ("terms", f.term), ("categories", f.category), ("companies", f.company)) if value]
+        ("categories", f.category), ("companies", f.company)) if value]
+    if f.term:
+        where.append(_term_matched(f.term))
     if f.min_score is not None:
         where.append(Hit.score >= f.min_score)
     if f.review:

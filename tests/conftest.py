@@ -5,8 +5,9 @@
   each skips with the reason when its system package is missing. Free ports: tests/ports.py; the
   CLI in a subprocess: tests/cli.py; the desk and its demo database: tests/web/conftest.py.
 
-- With EVIDENCE_REQUIRE_SYSTEM=1 (set by .ci/run) a test skipped for a missing system package
-  (PostgreSQL, Redis, Chromium, antiword) fails instead.
+- With EVIDENCE_REQUIRE_SYSTEM=1 (set by .ci/run) every skipped test fails instead, its reason
+  kept: tests skip only when a system package (PostgreSQL, Redis, Chromium, antiword, Tesseract)
+  or a condition CI always has (root, a current setuptools) is missing, so on CI a skip is a fault.
 - Markers (registered in pyproject.toml) are applied here by where a test lives and what it
   uses: ``server`` (PostgreSQL, Redis or Scrapyd: tests/pg, their fixtures, the PostgreSQL
   variants of parametrized tests), ``browser`` (Chromium: tests/web/test_browser.py) and

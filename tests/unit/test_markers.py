@@ -3,8 +3,10 @@ developer runs leaves out exactly the tests that need a server program, a browse
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import TESTS, markers_of
 
@@ -41,3 +43,23 @@ def test_ci_runs_the_readmes_test_command_and_everything() -> None:
     assert f"\n{command}\n" in readme and f"\n{command}\n" in ci
     runs = [line for line in ci.splitlines() if "pytest" in line and not line.startswith("#")]
     assert runs == [command]  # no -m, no --quick: CI runs every test
+
+
+def test_ci_variable_turns_a_skip_for_a_missing_program_into_a_failure(tmp_path: Path) -> None:
+    (tmp_path / "test_needs_redis.py").write_text(
+        "import pytest\n\ndef test_it():\n    pytest.skip('redis-server is not installed')\n")
+
+    def run(**env: str) -> subprocess.CompletedProcess[str]:
+        environment = {k: v for k, v in os.environ.items() if k != "EVIDENCE_REQUIRE_SYSTEM"}
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:cacheprovider",
+             "-rA", str(tmp_path)], capture_output=True, text=True, cwd=TESTS.parent,
+            env={**environment, **env}, timeout=300)
+
+    alone = run()
+    assert alone.returncode == 0 and "1 skipped" in alone.stdout
+    assert "redis-server is not installed" in alone.stdout  # the reason is shown
+    required = run(EVIDENCE_REQUIRE_SYSTEM="1")
+    assert required.returncode == 1 and "1 failed" in required.stdout
+    assert "skipped, but EVIDENCE_REQUIRE_SYSTEM=1" in required.stdout
+    assert "redis-server is not installed" in required.stdout

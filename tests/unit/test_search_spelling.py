@@ -132,3 +132,16 @@ def test_the_passage_marks_the_spelling_of_the_page(english: Engine) -> None:
     uk, us = PAGES["uk"][0], PAGES["us"][0]
     assert marked(english, "labor") == {uk: {"Labour", "labour"}, us: {"Labor", "labor"}}
     assert marked(english, "Uighur") == {uk: {"Uighur"}, us: {"Uyghur"}}
+
+
+def test_a_term_filter_takes_any_spelling(english: Engine) -> None:
+    from db.hits import find_hits
+
+    def hit_ids(term: str) -> list[int]:
+        with session_scope(english) as session:
+            return sorted(h.id for h in find_hits(session, Filter(term=term)))
+
+    stored = hit_ids("labor transfer")  # lexicon terms are stored in their one spelling
+    assert stored and hit_ids("labour transfer") == hit_ids("Labour Transfer") == stored
+    assert hit_ids("hotan") and hit_ids("Hetian") == hit_ids("khotan") == hit_ids("hotan")
+    assert hit_ids("no such term") == []
