@@ -39,6 +39,7 @@ def write_sources(folder: Path, server: HostileServer, slugs: list[str]) -> None
         "hostile-refresh": (f"{ORIGIN}/refresh/index.html", server.url, ""),
         "hostile-links": (f"{ORIGIN}/links/index.html", server.url, ""),
         "hostile-losses": (f"{ORIGIN}/losses/index.html", server.url, ""),
+        "hostile-redirects": (f"{ORIGIN}/redirects/index.html", server.url, ""),
         "hostile-explode": (f"{ORIGIN}/explode/index.html", server.url, ""),
         "hostile-direct": (f"http://{direct}", "null", ""),
         "hostile-rebind": (f"http://{direct.replace('direct.', 'flaky.', 1)}", "null", ""),

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.slow  # two real crawls
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     """One run over every hostile source but the one whose parsing is made to fail."""
     yield crawl(tmp_path_factory.mktemp("hostile"), [
-        "hostile-ssrf", "hostile-refresh", "hostile-links", "hostile-losses", "hostile-direct",
-        "hostile-rebind", "hostile-allowed"])
+        "hostile-ssrf", "hostile-refresh", "hostile-links", "hostile-losses", "hostile-redirects",
+        "hostile-direct", "hostile-rebind", "hostile-allowed"])
 
 
 def error_of(run: Crawl, url: str) -> str:
@@ -106,6 +106,22 @@ def test_redirect_loop_and_endless_chain_are_recorded(hostile: Crawl) -> None:
     loop = error_of(hostile, f"{ORIGIN}/losses/loop-a.html")
     assert loop.startswith("redirect_loop:") and loop.count("loop-a.html") == 2
     assert error_of(hostile, f"{ORIGIN}/losses/chain/1.html").startswith("too_many_redirects:")
+
+
+@pytest.mark.parametrize(("path", "status", "error"), [
+    ("/redirects/file.html", 302, "redirect_not_http: HTTP 302 to file:///etc/passwd"),
+    ("/redirects/nowhere.html", 301, "redirect_without_location: HTTP 301 without a Location"),
+    ("/redirects/choices.html", 300, "http_300: "),
+])
+def test_3xx_that_is_not_followed_is_recorded(
+        hostile: Crawl, path: str, status: int, error: str) -> None:
+    """Scrapy passes such an answer back and HttpErrorMiddleware ignores it: it left no row."""
+    [row] = hostile.captures[ORIGIN + path]  # one row: not also counted as a refusal
+    assert row["error"].startswith(error) and row["http_status"] == status
+    assert row["final_url"] == ORIGIN + path and ORIGIN + path not in hostile.documents
+    assert not hostile.asked(PUBLIC, "/etc/passwd")
+    assert hostile.documents[f"{ORIGIN}/redirects/fine.html"][1] > 0  # a redirect followed
+    assert [row["error"] for row in hostile.captures[f"{ORIGIN}/redirects/index.html"]] == [None]
 
 
 def test_mislabelled_charset_is_overridden_and_noted(hostile: Crawl) -> None:
