@@ -19,6 +19,8 @@ KEYS = {
     "data_dir": "raw captures, WARC files, logs and reports (default: beside the database)",
     "user_agent": "the crawler's User-Agent",
     "robotstxt_obey": "obey robots.txt (true/false; default true)",
+    "use_env_proxy": "crawl through $http_proxy/$https_proxy (true/false; default false: only "
+                     "a source's own proxy; names are then resolved by the proxy, unchecked)",
     "log_level": "Scrapy log level in the run log (default INFO)",
     "sources_dir": "folder of source files (default: the bundled ones)",
     "recheck_days": "re-check stored pages with hits after this many days (default: per source)",
@@ -51,6 +53,11 @@ def config_path() -> Path | None:
         return Path(named)
     local = Path("evidence.toml")
     return local if local.is_file() else None
+
+
+def env_proxies_allowed() -> bool:
+    """Whether the operator opted in to the environment's proxies (EVIDENCE_USE_ENV_PROXY)."""
+    return os.environ.get("EVIDENCE_USE_ENV_PROXY", "0").lower() not in ("0", "false", "no", "")
 
 
 def apply_config_file(path: Path | None = None) -> dict[str, str]:

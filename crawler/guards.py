@@ -3,7 +3,9 @@
 The sites we crawl are run by the parties under investigation, so a page may try to turn the
 crawler against the machine it runs on (SSRF: a redirect to 127.0.0.1, a private network or the
 cloud metadata address 169.254.169.254) or make fetches vanish without a trace (a compression
-bomb, a redirect loop). Every refusal is a :class:`Refused` with the error the capture records.
+bomb, a redirect loop, a redirect to a ``file:`` address). Every refusal is a :class:`Refused`
+with the error the capture records; an answer that no callback reads is described by
+:func:`unread_answer`.
 
 Addresses: a request whose host is a non-public address, or a name that resolves to one, is
 refused before it is sent; the address a response actually came from (``Response.ip_address``,
@@ -21,6 +23,7 @@ import re
 import socket
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 FETCHED_SCHEMES = frozenset({"http", "https"})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})  # what Scrapy's redirects follow
 # hosts the C library reads as IPv4 addresses: 127.1, 0x7f.0.0.1, 2130706433, 0177.0.0.1
 _NUMERIC_HOST = re.compile(r"[0-9a-fx.]+", re.IGNORECASE)
 # meta keys of one fetch, not carried to the request a refresh makes
@@ -163,6 +167,26 @@ class GuardedRedirectMiddleware(RedirectMiddleware):
 
 def _unfragment(url: str) -> str:
     return url.split("#", 1)[0]
+
+
+def unread_answer(response: Response) -> str:
+    """Why an answer no callback read (HttpError: a status the request does not take) is not
+    the page: a redirect Scrapy could not follow (to no http(s) address, or without a Location),
+    or another status. Its capture records this instead of the answer vanishing."""
+    status, location = response.status, response.headers.get(b"Location")
+    if status not in REDIRECT_STATUSES:
+        return f"http_{status}: an answer the crawler neither follows nor reads"
+    if not location:
+        return f"redirect_without_location: HTTP {status} without a Location: nowhere to go"
+    target = location.decode("latin-1").strip()
+    try:
+        scheme = urlsplit(urljoin(response.url, target)).scheme
+    except ValueError:
+        scheme = ""
+    if scheme in FETCHED_SCHEMES:
+        return f"redirect_not_followed: HTTP {status} to {target[:300]}"
+    return (f"redirect_not_http: HTTP {status} to {target[:300]}, not an http(s) address: "
+            "not followed")
 
 
 class BoundedDecompressionMiddleware(HttpCompressionMiddleware):

@@ -1,4 +1,5 @@
-"""Downloader middlewares: trust the body's own charset over a mislabelled HTTP header."""
+"""Downloader middlewares: the body's own charset over a mislabelled header, the source's proxy
+(and no other), skipping stored pages."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import codecs
 from typing import Any
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.httpproxy import HttpProxyMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response, TextResponse
 
@@ -79,6 +81,24 @@ class SourceProxyMiddleware:
     def process_request(self, request: Request) -> None:
         """Set the proxy unless the request already names one."""
         request.meta.setdefault("proxy", self.proxy)
+
+
+class SourceOnlyProxyMiddleware(HttpProxyMiddleware):
+    """Scrapy's proxy middleware without the environment's proxies unless opted in.
+
+    Scrapy's own applies $http_proxy, $https_proxy and $no_proxy to every request without a
+    proxy of its own; a proxied request's name is resolved by the proxy, so the address guard
+    (crawler/guards.py) could not check it. Only the proxy a source file names is used, unless
+    EVIDENCE_USE_ENV_PROXY is true (``use_env_proxy`` in evidence.toml).
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SourceOnlyProxyMiddleware:
+        """Scrapy's middleware, forgetting the environment's proxies unless opted in."""
+        middleware = super().from_crawler(crawler)
+        if not crawler.settings.getbool("EVIDENCE_USE_ENV_PROXY"):
+            middleware.proxies = {}
+        return middleware
 
 
 class SkipStoredMiddleware:

@@ -2,7 +2,7 @@
 
 import os
 
-from crawler.config_file import ConfigError, apply_config_file
+from crawler.config_file import ConfigError, apply_config_file, env_proxies_allowed
 from crawler.distributed.config import (
     DEFAULT_HEARTBEAT,
     DEFAULT_LEASE_TIMEOUT,
@@ -32,6 +32,8 @@ USER_AGENT = os.environ.get(
     "EVIDENCE_USER_AGENT",
     "evidence-pipeline/0.1 (human-rights research crawler; +https://example.org/evidence-pipeline)",
 )
+# proxies from $http_proxy/$https_proxy/$no_proxy: off unless opted in (README: Security)
+EVIDENCE_USE_ENV_PROXY = env_proxies_allowed()
 ROBOTSTXT_OBEY = os.environ.get("EVIDENCE_ROBOTSTXT_OBEY", "1") not in ("0", "false", "no")
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_MAX_DELAY = 30
@@ -49,8 +51,12 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # below HttpCompressionMiddleware (590): sees the decompressed body
     "crawler.middlewares.BodyCharsetMiddleware": 580,
-    # before HttpProxyMiddleware (750), which applies meta["proxy"]
+    # before the proxy middleware (750), which applies meta["proxy"]
     "crawler.middlewares.SourceProxyMiddleware": 740,
+    # Scrapy's, without $http_proxy/$https_proxy unless EVIDENCE_USE_ENV_PROXY: a proxied
+    # request's name is resolved by the proxy, out of the address guard's sight
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "crawler.middlewares.SourceOnlyProxyMiddleware": 750,
     # before RobotsTxtMiddleware (100): a stored page costs no request at all
     "crawler.middlewares.SkipStoredMiddleware": 50,
     # hostile pages (crawler/guards.py): after the proxy is set, nearest the network, so a

@@ -217,15 +217,20 @@ def _print_notes(out: Console, summary: Any) -> None:
 
 
 def sources(args: argparse.Namespace) -> int:
-    """List every source definition."""
+    """List every source definition, with its last run in the database (if there is one)."""
     from crawler.sources import load_sources
+    from db.engine import resolve_db_url, sqlite_path
     from evidence.services.runs import last_runs
 
+    definitions = load_sources()
     runs = last_runs(args.db)
+    if runs is None:
+        print(f"evidence: note: no database at {sqlite_path(resolve_db_url(args.db))} yet: "
+              "no source has run", file=sys.stderr)
     table = Table("slug", "kind", "strategy", "publisher", "last run", "items last run",
                   "min items", "met minimum")
-    for slug, src in sorted(load_sources().items()):
-        run = runs.get(slug)
+    for slug, src in sorted(definitions.items()):
+        run = (runs or {}).get(slug)
         met = "—" if run is None else ("yes" if run.items >= src.expect.min_items else "NO")
         add_row(table, slug, src.kind, src.strategy, src.publisher,
                 f"#{run.run_id} {run.started_at}" if run else "never",

@@ -25,6 +25,36 @@ def _valid_regex(pattern: str, field: str) -> None:
         raise ValueError(f"{field} is not a valid regex: {exc}") from exc
 
 
+def _valid_link_css(css: str | None) -> str | None:
+    """Raise ValueError unless ``css`` is a selector parsel can use (the spiders' link rules)."""
+    if css is not None:
+        from cssselect import SelectorError
+        from parsel.csstranslator import HTMLTranslator
+
+        try:
+            HTMLTranslator().css_to_xpath(css)
+        except SelectorError as exc:
+            raise ValueError(f"not a valid CSS selector: {str(exc).splitlines()[0]}") from exc
+    return css
+
+
+def _valid_soup_css(css: str | None) -> str | None:
+    """Raise ValueError unless ``css`` is a selector BeautifulSoup can use (extraction)."""
+    if css is not None:
+        import warnings
+
+        import soupsieve
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # :contains, still working
+                soupsieve.compile(css)
+        except (soupsieve.SelectorSyntaxError, NotImplementedError) as exc:
+            raise ValueError(f"not a valid CSS selector for extraction: "
+                             f"{str(exc).splitlines()[0]}") from exc
+    return css
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -34,6 +64,8 @@ class LinkRule(_Strict):
 
     css: str | None = None
     pattern: str | None = None
+
+    _css = field_validator("css")(_valid_link_css)
 
     @model_validator(mode="after")
     def _needs_one(self) -> LinkRule:
@@ -96,6 +128,8 @@ class Selectors(_Strict):
     body: str | None = None
     date: str | None = None
     publisher: str | None = None
+
+    _css = field_validator("title", "body", "date", "publisher")(_valid_soup_css)
 
 
 class TermRule(_Strict):

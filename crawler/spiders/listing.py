@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.guards import (
@@ -19,6 +20,7 @@ from crawler.guards import (
     Refused,
     refresh_request,
     source_sites,
+    unread_answer,
     within_sites,
 )
 from crawler.items import CaptureItem
@@ -177,11 +179,18 @@ class ListingSpider(scrapy.Spider):
         yield self._capture(response, kind="article")
 
     def on_error(self, failure: Failure) -> Iterator[CaptureItem]:
-        """Record a request that produced no response (timeout, size limit, ...)."""
+        """Record a request that produced no page (timeout, size limit, refusal, a 3xx not
+        followed ...); deliberate skips leave no row."""
         from crawler.distributed.signals import errback_output
 
         request: Request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest):
+        if failure.check(HttpError):  # an answer no callback takes: a 3xx not followed ...
+            response: Response = failure.value.response
+            item = self._capture(response, self._kind(request), unread_answer(response))
+            errback_output(self.crawler, request, item)
+            yield item
+            return
+        if failure.check(IgnoreRequest):  # deliberate: robots.txt, stored already (no row)
             self.crawler.stats.inc_value("evidence/ignored_requests")
             errback_output(self.crawler, request)
             return
@@ -228,10 +237,10 @@ class ListingSpider(scrapy.Spider):
             seen.setdefault(url, None)
         return list(seen)
 
-    def _capture(self, response: Response, kind: str) -> CaptureItem:
+    def _capture(self, response: Response, kind: str, error: str | None = None) -> CaptureItem:
         # 304 answers a re-check's conditional GET: seen again, unchanged, not an error
         ok = 200 <= response.status < 300 or response.status == 304
-        error = None if ok else f"http_{response.status}"
+        error = error or (None if ok else f"http_{response.status}")
         content_type = response.headers.get(b"Content-Type")
         redirects = response.meta.get("redirect_urls") or [response.url]
         return self._item(

@@ -50,8 +50,11 @@ def entry_url(source: SourceConfig) -> str:
 
 def probe(url: str, proxy: str | None = None, timeout: float = 8.0) -> str | None:
     """Return why ``url`` (or the proxy in between) cannot be reached, or None when it can."""
+    from crawler.config_file import env_proxies_allowed
+
     scheme = urlsplit(url).scheme
-    proxy = proxy or os.environ.get(f"{scheme}_proxy") or os.environ.get(f"{scheme.upper()}_PROXY")
+    if not proxy and env_proxies_allowed():  # as the crawl: the environment's only if opted in
+        proxy = os.environ.get(f"{scheme}_proxy") or os.environ.get(f"{scheme.upper()}_PROXY")
     target = urlsplit(proxy or url)
     host = target.hostname or ""
     port = target.port or (443 if target.scheme == "https" else 80)

@@ -35,16 +35,18 @@ def summarise_run(db: str | None, run_id: int, top: int) -> RunOutcome:
     return RunOutcome(summary, best, database)
 
 
-def last_runs(db: str | None) -> dict[str, Any]:
-    """Return each source's last run from the database (none when there is no database yet)."""
-    from db.errors import StorageError
+def last_runs(db: str | None) -> dict[str, Any] | None:
+    """Return each source's last run from the database, read-only; None when its SQLite file
+    does not exist yet. A file or server that is no evidence database is a StorageError."""
+    from db.engine import resolve_db_url, sqlite_path
     from db.queries import source_last_runs
 
+    path = sqlite_path(resolve_db_url(db))
+    if path is not None and not path.exists():
+        return None
+    engine = open_database(db, create=False, read_only=True)
     try:
-        engine = open_database(db, create=False)
-    except StorageError:
-        return {}
-    with session_scope(engine) as session:
-        runs = source_last_runs(session)
-    engine.dispose()
-    return runs
+        with session_scope(engine) as session:
+            return source_last_runs(session)
+    finally:
+        engine.dispose()

@@ -99,6 +99,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Send a 302 to ``location``."""
         self._send(302, b"", "text/html", {"Location": location})
 
+    def answer(self, status: int, headers: dict[str, str] | None = None) -> None:
+        """Send a status with a short HTML body and the given headers (e.g. a Location)."""
+        self._send(status, page(f"HTTP {status}", "").encode(), "text/html; charset=utf-8",
+                   headers)
+
     def raw(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         """Send bytes as they are."""
         self._send(200, body, content_type, headers)
@@ -185,6 +190,15 @@ class HostileServer:
             "/losses/mojibake.html": lambda: handler.raw(
                 page("乱码测试", f"<p>{EVIDENCE}</p>" * 3, charset="").encode("utf-8"),
                 "text/html; charset=ISO-8859-1"),
+            # 3xx answers Scrapy does not follow: to a non-HTTP address, without a Location,
+            # a status that is no redirect it knows
+            "/redirects/index.html": lambda: handler.html(listing(
+                ["/redirects/file.html", "/redirects/nowhere.html", "/redirects/choices.html",
+                 "/redirects/fine.html"])),
+            "/redirects/file.html": lambda: handler.answer(302, {"Location": "file:///etc/passwd"}),
+            "/redirects/nowhere.html": lambda: handler.answer(301),
+            "/redirects/choices.html": lambda: handler.answer(300),
+            "/redirects/fine.html": lambda: handler.redirect("/ssrf/fine.html"),
             # a listing whose parsing dies half-way (tests.hostile.faults)
             "/explode/index.html": lambda: handler.html(listing(
                 ["/explode/a1.html", "/explode/a2.html"])),

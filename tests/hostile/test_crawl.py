@@ -4,105 +4,24 @@ silently (issue 16). `evidence crawl` runs in a subprocess with the test resolve
 
 from __future__ import annotations
 
-import sqlite3
-import subprocess
-from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.cli import evidence
-from tests.hostile.server import EVIDENCE, INTERNAL, PUBLIC, HostileServer
+from tests.hostile.crawl import ORIGIN, Crawl, crawl
+from tests.hostile.server import EVIDENCE, INTERNAL, PUBLIC
 
 pytestmark = pytest.mark.slow  # two real crawls
-ROOT = Path(__file__).resolve().parents[2]
-ORIGIN = f"http://{PUBLIC}"
-SOURCE = """publisher: 敌意测试站（虚构）
-kind: state_media
-language: zh
-strategy: listing
-start_urls: ["{start}"]
-links:
-  article: {{css: "ul.list li a"}}
-  next_page: {{css: "div.page a.next"}}
-  max_pages: 5
-politeness: {{download_delay: 0, concurrency: 4, download_timeout: 10, download_maxsize: 1048576,
-             proxy: {proxy}}}
-expect: {{min_items: 0}}
-{extra}
-"""
-
-
-def write_sources(folder: Path, server: HostileServer, slugs: list[str]) -> None:
-    """Write the named hostile sources: the public site through our server as its proxy, or
-    names the test resolver maps to 127.0.0.1 without a proxy."""
-    direct = f"direct.hostile.example:{server.port}/direct/index.html"
-    sources = {
-        "hostile-ssrf": (f"{ORIGIN}/ssrf/index.html", server.url, ""),
-        "hostile-refresh": (f"{ORIGIN}/refresh/index.html", server.url, ""),
-        "hostile-links": (f"{ORIGIN}/links/index.html", server.url, ""),
-        "hostile-losses": (f"{ORIGIN}/losses/index.html", server.url, ""),
-        "hostile-explode": (f"{ORIGIN}/explode/index.html", server.url, ""),
-        "hostile-direct": (f"http://{direct}", "null", ""),
-        "hostile-rebind": (f"http://{direct.replace('direct.', 'flaky.', 1)}", "null", ""),
-        "hostile-allowed": (f"{server.url}/direct/index.html", "null",
-                            "allow_private_addresses: true"),
-    }
-    (folder / "state_media").mkdir(parents=True)
-    for slug in slugs:
-        start, proxy, extra = sources[slug]
-        text = SOURCE.format(start=start, proxy=proxy, extra=extra)
-        (folder / "state_media" / f"{slug}.yml").write_text(text, encoding="utf-8")
-
-
-@dataclass
-class Crawl:
-    """A finished crawl: its process, what the server was asked and what the database holds."""
-
-    result: subprocess.CompletedProcess[str]
-    env: dict[str, str]
-    db: Path
-    port: int
-    requests: list[tuple[str, str]]
-    captures: dict[str, list[sqlite3.Row]]
-    documents: dict[str, tuple[str, int]]  # url -> (text, hits)
-    status: str
-
-    def asked(self, host: str, path: str = "/") -> bool:
-        """Whether our server was asked for this host (and a path beginning so)."""
-        return any(asked == host and got.startswith(path) for asked, got in self.requests)
-
-
-def crawl(tmp: Path, slugs: list[str]) -> Crawl:
-    """Crawl the named hostile sources as one run into a new database."""
-    with HostileServer() as server:
-        write_sources(tmp / "sources", server, slugs)
-        env = {"SCRAPY_SETTINGS_MODULE": "tests.hostile.settings", "EVIDENCE_ROBOTSTXT_OBEY": "0",
-               "EVIDENCE_SOURCES_DIR": str(tmp / "sources"), "EVIDENCE_STORE_PROCESS": "0"}
-        db = tmp / "e.db"
-        result = evidence("crawl", *slugs, "--db", str(db), "--no-progress", env=env)
-        requests = server.requests
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    captures: dict[str, list[sqlite3.Row]] = defaultdict(list)
-    for row in con.execute("SELECT * FROM captures ORDER BY id"):
-        captures[row["url"]].append(row)
-    documents = {url: (text, hits) for url, text, hits in con.execute(
-        "SELECT d.url, v.text, (SELECT COUNT(*) FROM hits h WHERE h.version_id = v.id) "
-        "FROM documents d JOIN versions v ON v.document_id = d.id")}
-    [status] = con.execute("SELECT status FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
-    con.close()
-    return Crawl(result, env, db, server.port, requests, captures, documents, status)
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     """One run over every hostile source but the one whose parsing is made to fail."""
     yield crawl(tmp_path_factory.mktemp("hostile"), [
-        "hostile-ssrf", "hostile-refresh", "hostile-links", "hostile-losses", "hostile-direct",
-        "hostile-rebind", "hostile-allowed"])
+        "hostile-ssrf", "hostile-refresh", "hostile-links", "hostile-losses", "hostile-redirects",
+        "hostile-direct", "hostile-rebind", "hostile-allowed"])
 
 
 def error_of(run: Crawl, url: str) -> str:
@@ -187,6 +106,22 @@ def test_redirect_loop_and_endless_chain_are_recorded(hostile: Crawl) -> None:
     loop = error_of(hostile, f"{ORIGIN}/losses/loop-a.html")
     assert loop.startswith("redirect_loop:") and loop.count("loop-a.html") == 2
     assert error_of(hostile, f"{ORIGIN}/losses/chain/1.html").startswith("too_many_redirects:")
+
+
+@pytest.mark.parametrize(("path", "status", "error"), [
+    ("/redirects/file.html", 302, "redirect_not_http: HTTP 302 to file:///etc/passwd"),
+    ("/redirects/nowhere.html", 301, "redirect_without_location: HTTP 301 without a Location"),
+    ("/redirects/choices.html", 300, "http_300: "),
+])
+def test_3xx_that_is_not_followed_is_recorded(
+        hostile: Crawl, path: str, status: int, error: str) -> None:
+    """Scrapy passes such an answer back and HttpErrorMiddleware ignores it: it left no row."""
+    [row] = hostile.captures[ORIGIN + path]  # one row: not also counted as a refusal
+    assert row["error"].startswith(error) and row["http_status"] == status
+    assert row["final_url"] == ORIGIN + path and ORIGIN + path not in hostile.documents
+    assert not hostile.asked(PUBLIC, "/etc/passwd")
+    assert hostile.documents[f"{ORIGIN}/redirects/fine.html"][1] > 0  # a redirect followed
+    assert [row["error"] for row in hostile.captures[f"{ORIGIN}/redirects/index.html"]] == [None]
 
 
 def test_mislabelled_charset_is_overridden_and_noted(hostile: Crawl) -> None:

@@ -64,6 +64,21 @@ def test_invalid_field_names_file_and_field(command: list[str], tmp_path: Path) 
     one_line(run(command, sources, tmp_path), "bad.yml", "field allow_private_addresses")
 
 
+@pytest.mark.parametrize(("field", "text"), [
+    ("links.article.css", GOOD.replace('{css: "ul a"}', '{css: "ul a["}')),
+    ("links.next_page.css", GOOD.replace('"ul a"}', '"ul a"}, next_page: {css: "a:nth-child(x)"}')),
+    ("selectors.body", GOOD + 'selectors: {body: "div.content >"}\n'),
+    ("selectors.date", GOOD + 'selectors: {date: "span::text"}\n'),
+])
+@pytest.mark.parametrize("command", [COMMANDS[0], COMMANDS[3]])  # those that crawl nothing
+def test_invalid_css_selector_names_file_and_field(command: list[str], field: str, text: str,
+                                                   tmp_path: Path) -> None:
+    """Found when the file loads, not when a page is parsed (or never: a broken selector
+    would have raised on each page, or matched nothing)."""
+    sources = sources_with(tmp_path, "bad.yml", text)
+    one_line(run(command, sources, tmp_path), "bad.yml", f"field {field}", "CSS selector")
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_missing_sources_folder_is_named(command: list[str], tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder"

@@ -1,7 +1,9 @@
-"""Downloader middlewares: body charset over a lying header, per-source proxy, skip stored."""
+"""Downloader middlewares: body charset over a lying header, per-source proxy (and no proxy of
+the environment unless opted in), skip stored."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,14 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import BodyCharsetMiddleware, SkipStoredMiddleware, SourceProxyMiddleware
+from crawler.middlewares import (
+    BodyCharsetMiddleware,
+    SkipStoredMiddleware,
+    SourceOnlyProxyMiddleware,
+    SourceProxyMiddleware,
+)
+from evidence.services.live_check import probe
+from tests.ports import free_port
 
 PAGE = '<html><head><meta charset="gbk"></head><body><p>劳动力转移就业</p></body></html>'
 
@@ -50,6 +59,31 @@ def test_proxy_is_set_per_source() -> None:
     request = Request("http://127.0.0.1:9/")
     SourceProxyMiddleware.from_crawler(crawler).process_request(request)
     assert request.meta["proxy"] == "http://127.0.0.1:3128"
+
+
+@pytest.mark.parametrize("opt_in", [False, True])
+def test_environment_proxy_only_when_opted_in(monkeypatch: pytest.MonkeyPatch,
+                                              opt_in: bool) -> None:
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:3128")
+    monkeypatch.delenv("no_proxy", raising=False)
+    crawler = get_crawler(settings_dict={"EVIDENCE_USE_ENV_PROXY": opt_in})
+    request = Request("http://www.example.com/")
+    SourceOnlyProxyMiddleware.from_crawler(crawler).process_request(request)
+    assert request.meta.get("proxy") == ("http://127.0.0.1:3128" if opt_in else None)
+
+
+@pytest.mark.parametrize("opt_in", [False, True])
+def test_live_probe_uses_the_environment_proxy_as_the_crawl_does(
+        monkeypatch: pytest.MonkeyPatch, opt_in: bool) -> None:
+    """check-source --live probes what the crawl connects to: the site, not $http_proxy
+    (a closed port here), unless opted in."""
+    closed = free_port()
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{closed}")
+    monkeypatch.setenv("EVIDENCE_USE_ENV_PROXY", "1" if opt_in else "0")
+    with socket.create_server(("127.0.0.1", 0)) as site:
+        reason = probe(f"http://127.0.0.1:{site.getsockname()[1]}/", timeout=2)
+    assert reason == (f"cannot connect to 127.0.0.1:{closed} (Connection refused)"
+                      if opt_in else None)
 
 
 def parse_article(response: object) -> None:

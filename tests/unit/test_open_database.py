@@ -51,8 +51,15 @@ def state(path: Path) -> tuple[bool, str, list[str]]:
     return path.exists(), digest, sorted(p.name for p in path.parent.iterdir())
 
 
-@pytest.mark.parametrize("kind", ["missing", "empty", "foreign", "other-sqlite"])
-@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: c[0])
+NOT_DATABASES = ["missing", "empty", "foreign", "other-sqlite"]
+# `evidence sources` lists the source files before any crawl: only a file that is there but is
+# no evidence database is refused (a missing one: test_sources_without_a_database_yet)
+REFUSALS = [pytest.param(command, kind, id=f"{command[0]}-{kind}")
+            for command in [*READ_COMMANDS, ["sources"]] for kind in NOT_DATABASES
+            if (command[0], kind) != ("sources", "missing")]
+
+
+@pytest.mark.parametrize(("command", "kind"), REFUSALS)
 def test_read_commands_refuse_what_is_no_database_and_touch_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str],
         kind: str) -> None:
@@ -63,6 +70,16 @@ def test_read_commands_refuse_what_is_no_database_and_touch_nothing(
     assert err.startswith("evidence: error: ") and err.count("\n") == 1, err
     assert "Checked nothing" not in err and "Traceback" not in err
     assert state(path) == before  # no schema written, no file created, no -wal left
+
+
+def test_sources_without_a_database_yet(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    path = tmp_path / "evidence.db"
+    assert main(["sources", "--db", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "demo-gov" in out and "never" in out
+    assert err == f"evidence: note: no database at {path} yet: no source has run\n"
+    assert list(tmp_path.iterdir()) == []  # nothing created
 
 
 def test_each_refusal_says_what_the_file_is(tmp_path: Path) -> None:
