@@ -1,6 +1,8 @@
 """Render stored captures in headless Chromium after the crawl: a bounded pool, a time limit per
 page, every failure recorded with its reason; the files, WARC records and rows go in from the
-calling thread only (db/screenshots.py)."""
+calling thread only (db/screenshots.py). A standalone render seals the files it wrote in a
+manifest of its own, timestamped when a TSA is configured (evidence/services/timestamp.py);
+inside a crawl run (``crawl --render``) the run's manifest lists them instead."""
 
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ class RenderSummary:
     rendered: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     seconds: float = 0.0
+    files: set[str] = field(default_factory=set)  # written: PNG, PDF, WARC (data-dir relative)
+    timestamp: str = ""  # a standalone render's manifest: timestamped when, or not and why
 
 
 def render_one(engine: Engine, store: RawStore, job: RenderJob, timeout: float,
@@ -73,7 +77,8 @@ def render_jobs(engine: Engine, data_dir: Path, jobs: list[RenderJob], workers: 
 def _keep(engine: Engine, store: RawStore, sink: WarcSink, outcome: Outcome,
           summary: RenderSummary, progress: Callable[[Outcome], None] | None) -> None:
     with session_scope(engine) as session:
-        record(session, store, sink, outcome)
+        row = record(session, store, sink, outcome)
+        summary.files |= {p for p in (row.raw_path, row.pdf_path, row.warc_file) if p}
     if outcome.error is None:
         summary.rendered += 1
     else:
@@ -94,10 +99,12 @@ class Selection:
 
 def render_selected(db: str | None, chosen: Selection, workers: int = 2, timeout: float = 30.0,
                     progress: Callable[[Outcome], None] | None = None) -> RenderSummary:
-    """Render the ``chosen`` pages of the database ``db`` (a UserError without Chromium)."""
+    """Render the ``chosen`` pages of the database ``db`` (a UserError without Chromium), then
+    seal the files written in a render manifest and timestamp it if a TSA is configured."""
     from db.engine import data_dir_for, open_database, resolve_db_url
     from db.screenshots import jobs
     from evidence.services.errors import UserError
+    from evidence.services.timestamp import seal_render
 
     if chromium.chromium_path() is None:
         raise UserError("chromium is not installed (apt-get install chromium)")
@@ -105,31 +112,37 @@ def render_selected(db: str | None, chosen: Selection, workers: int = 2, timeout
     with session_scope(engine) as session:
         todo = jobs(session, chosen.source, chosen.document_id, pending=chosen.pending,
                     retry_failed=chosen.retry_failed)
-    summary = render_jobs(engine, data_dir_for(resolve_db_url(db)), todo, workers=workers,
-                          timeout=timeout, progress=progress)
+    data_dir = data_dir_for(resolve_db_url(db))
+    summary = render_jobs(engine, data_dir, todo, workers=workers, timeout=timeout,
+                          progress=progress)
+    if summary.files:
+        summary.timestamp = seal_render(engine, data_dir, summary.files).line()
     engine.dispose()
     return summary
 
 
 def render_pending(engine: Engine, data_dir: Path, workers: int = 2,
-                   timeout: float = 30.0) -> list[str]:
-    """After a crawl: render the pages with hits not yet rendered; lines saying what became of
-    them, or why none were (Chromium not installed); a failure never fails the crawl."""
+                   timeout: float = 30.0) -> tuple[list[str], set[str]]:
+    """After a crawl, before its run is sealed: render the pages with hits not yet rendered;
+    lines saying what became of them, or why none were (Chromium not installed), and the files
+    written (for the run's manifest); a failure never fails the crawl."""
     from db.screenshots import jobs
 
     if chromium.chromium_path() is None:
         return ["Screenshots: skipped: chromium is not installed (apt-get install chromium); "
-                "`evidence render --pending` makes them later"]
+                "`evidence render --pending` makes them later"], set()
+    summary = RenderSummary()
     try:
         with session_scope(engine) as session:
             todo = jobs(session)
         summary = render_jobs(engine, data_dir, todo, workers=workers, timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - the crawl is stored: report, do not fail
         logger.exception("rendering after the crawl failed")
-        return [f"Screenshots: not made: {exc}; `evidence render --pending` tries again"]
+        return [f"Screenshots: not made: {exc}; `evidence render --pending` tries again"], \
+            summary.files
     if not todo:
-        return ["Screenshots: none pending (every page with hits has been rendered)"]
+        return ["Screenshots: none pending (every page with hits has been rendered)"], set()
     lines = [f"Screenshots of pages with hits: {summary.rendered} rendered, "
              f"{len(summary.failed)} failed ({summary.seconds:.1f}s)"]
     lines += [f"  failed: {url}: {reason}" for url, reason in summary.failed]
-    return lines
+    return lines, summary.files
