@@ -90,18 +90,18 @@ def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
         status, stats = _crawl(slugs, settings, watch or _unwatched)
         with session_scope(engine) as session:
             finish_run(session, run_id, status, stats)
-        shots, files = _render(engine, data_dir) if render else ([], set())
+        shots, files = _render(engine, data_dir, run_id) if render else ([], set())
         stamped = _seal(engine, data_dir, run_id, files)
     engine.dispose()
     return CrawlOutcome(run_id, status, stats, log_file, killed, stamped, tuple(shots))
 
 
-def _render(engine: Any, data_dir: Path) -> tuple[list[str], set[str]]:
-    """Screenshots of the pages with hits not yet rendered, and the files written (so that the
-    run's manifest lists them, older runs' pages included)."""
+def _render(engine: Any, data_dir: Path, run_id: int) -> tuple[list[str], set[str]]:
+    """Screenshots of the pages with hits not yet rendered (the run's own into its WARC files),
+    and the files written (so that the run's manifest lists them, older runs' pages included)."""
     from evidence.services.render import render_pending
 
-    return render_pending(engine, data_dir)
+    return render_pending(engine, data_dir, run_id)
 
 
 def _seal(engine: Any, data_dir: Path, run_id: int, files: set[str]) -> str:

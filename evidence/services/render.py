@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from db.clock import utcnow
 from db.engine import session_scope
 from db.rawstore import RawStore
-from db.screenshots import Outcome, RenderJob, StoredAnswers, record, render_sink
+from db.screenshots import Outcome, RenderJob, StoredAnswers, known_ends, record, render_sink
 from db.warc import WarcSink
 from evidence.services import chromium
 
@@ -54,12 +54,55 @@ def _ms(clock: float) -> int:
     return int((time.monotonic() - clock) * 1000)
 
 
+class WarcRouter:
+    """Where a rendering's WARC records go: inside crawl run ``run_id`` (before it is sealed),
+    a page it captured goes into that capture's own WARC file when the file ends where its last
+    known record ends; everything else into a WARC file of this invocation (db/screenshots.py)."""
+
+    def __init__(self, engine: Engine, data_dir: Path, run_id: int | None) -> None:
+        self.engine, self.data_dir, self.run_id = engine, data_dir, run_id
+        self.own = render_sink(data_dir, utcnow(), run_id)
+        self.appending: dict[str, WarcSink | None] | None = None  # run WARC file -> its sink
+
+    def sink(self, job: RenderJob) -> WarcSink:
+        """The sink for ``job``'s records."""
+        if self.run_id is None or job.run_id != self.run_id or job.warc_file is None:
+            return self.own
+        if self.appending is None:
+            self.appending = self._run_files()
+        return self.appending.get(job.warc_file) or self.own
+
+    def _run_files(self) -> dict[str, WarcSink | None]:
+        """The run's WARC files that end cleanly, with a sink appending to each (else None: a
+        record the database does not know of, a torn last record, the file gone)."""
+        assert self.run_id is not None
+        with session_scope(self.engine) as session:
+            ends = known_ends(session, self.run_id)
+        found: dict[str, WarcSink | None] = {}
+        for name, end in ends.items():
+            path = self.data_dir / name
+            clean = path.is_file() and path.stat().st_size == end
+            if not clean:
+                logger.warning("%s does not end where its last known record ends: screenshots "
+                               "of its pages go to a WARC file of their own", name)
+            found[name] = WarcSink.appending(self.data_dir, name) if clean else None
+        return found
+
+    def close(self) -> None:
+        """Sync and close every file written."""
+        for sink in [self.own, *(self.appending or {}).values()]:
+            if sink is not None:
+                sink.close()
+
+
 def render_jobs(engine: Engine, data_dir: Path, jobs: list[RenderJob], workers: int = 2,
                 timeout: float = 30.0, binary: Path | None = None,
-                progress: Callable[[Outcome], None] | None = None) -> RenderSummary:
-    """Render ``jobs`` with ``workers`` browsers at a time; store each as it finishes."""
+                progress: Callable[[Outcome], None] | None = None,
+                run_id: int | None = None) -> RenderSummary:
+    """Render ``jobs`` with ``workers`` browsers at a time; store each as it finishes;
+    ``run_id``: the crawl run rendering them before it is sealed (WarcRouter)."""
     summary, clock = RenderSummary(), time.monotonic()
-    store, sink = RawStore(data_dir), render_sink(data_dir, utcnow())
+    store, router = RawStore(data_dir), WarcRouter(engine, data_dir, run_id)
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             running: set[Future[Outcome]] = {
@@ -67,17 +110,17 @@ def render_jobs(engine: Engine, data_dir: Path, jobs: list[RenderJob], workers: 
             while running:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    _keep(engine, store, sink, future.result(), summary, progress)
+                    _keep(engine, store, router, future.result(), summary, progress)
     finally:
-        sink.close()
+        router.close()
     summary.seconds = time.monotonic() - clock
     return summary
 
 
-def _keep(engine: Engine, store: RawStore, sink: WarcSink, outcome: Outcome,
+def _keep(engine: Engine, store: RawStore, router: WarcRouter, outcome: Outcome,
           summary: RenderSummary, progress: Callable[[Outcome], None] | None) -> None:
     with session_scope(engine) as session:
-        row = record(session, store, sink, outcome)
+        row = record(session, store, router.sink(outcome.job), outcome)
         summary.files |= {p for p in (row.raw_path, row.pdf_path, row.warc_file) if p}
     if outcome.error is None:
         summary.rendered += 1
@@ -121,11 +164,12 @@ def render_selected(db: str | None, chosen: Selection, workers: int = 2, timeout
     return summary
 
 
-def render_pending(engine: Engine, data_dir: Path, workers: int = 2,
+def render_pending(engine: Engine, data_dir: Path, run_id: int | None = None, workers: int = 2,
                    timeout: float = 30.0) -> tuple[list[str], set[str]]:
-    """After a crawl, before its run is sealed: render the pages with hits not yet rendered;
-    lines saying what became of them, or why none were (Chromium not installed), and the files
-    written (for the run's manifest); a failure never fails the crawl."""
+    """After crawl run ``run_id``, before it is sealed: render the pages with hits not yet
+    rendered (the run's own into its WARC files); lines saying what became of them, or why none
+    were (Chromium not installed), and the files written (for the run's manifest); a failure
+    never fails the crawl."""
     from db.screenshots import jobs
 
     if chromium.chromium_path() is None:
@@ -135,7 +179,8 @@ def render_pending(engine: Engine, data_dir: Path, workers: int = 2,
     try:
         with session_scope(engine) as session:
             todo = jobs(session)
-        summary = render_jobs(engine, data_dir, todo, workers=workers, timeout=timeout)
+        summary = render_jobs(engine, data_dir, todo, workers=workers, timeout=timeout,
+                              run_id=run_id)
     except Exception as exc:  # noqa: BLE001 - the crawl is stored: report, do not fail
         logger.exception("rendering after the crawl failed")
         return [f"Screenshots: not made: {exc}; `evidence render --pending` tries again"], \
