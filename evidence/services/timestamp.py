@@ -38,6 +38,7 @@ from db.manifests import (
     unstamped,
 )
 from db.models import RunManifest
+from db.stamp_check import Authorities
 from db.tokens import decode, facts, load_certificates, token_problem
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,16 @@ def checked_ca() -> bytes | None:
         raise UserError(f"tsa_ca (EVIDENCE_TSA_CA): cannot read the TSA certificates: {exc}") \
             from None
     return pem
+
+
+def authorities(data_dir: Path) -> Authorities:
+    """The certificates stored tokens are checked against (db/stamp_check.py): the configured
+    tsa_ca, else the demo CA in the data folder; none when tsa_ca cannot be read."""
+    try:
+        return Authorities.load(data_dir, configured_ca())
+    except (OSError, ValueError):
+        logger.warning("tsa_ca (EVIDENCE_TSA_CA) cannot be read: timestamp tokens not checked")
+        return Authorities(None, None)
 
 
 def _post(tsa: Tsa, query: bytes) -> bytes:
