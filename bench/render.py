@@ -1,6 +1,7 @@
 """`python -m bench.render`: time and memory of `evidence render` on the demo's pages with hits.
 
-    python -m bench.render                    # crawl the demo into a temporary folder, render
+    python -m bench.render                    # crawl the demo (--no-render) into a temporary
+                                              # folder, then render its pages with hits
     python -m bench.render --db evidence.db   # a copy of an existing database (left untouched)
     python -m bench.render --workers 1
 
@@ -33,11 +34,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _prepare(db: Path | None, folder: Path) -> Path:
-    """A database to render into: a copy of ``db`` with its data folder, or the demo crawled."""
+    """A database to render into: a copy of ``db`` with its data folder, or the demo crawled
+    without screenshots (`demo --no-render`: the demo renders by default, which would leave
+    nothing pending to measure)."""
     target = folder / "evidence.db"
     if db is None:
-        subprocess.run([sys.executable, "-m", "evidence.cli", "demo", "--db", str(target)],
-                       check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "evidence.cli", "demo", "--db", str(target),
+                        "--no-render"], check=True, capture_output=True)
         return target
     shutil.copy2(db, target)
     shutil.copytree(db.with_name(db.stem + "-data"), folder / "evidence-data")

@@ -1,23 +1,31 @@
-"""Run manifests: the SHA-256 and size of every file a crawl run stored, and their timestamps.
+"""Manifests: the SHA-256 and size of every file a crawl run or a render session stored, and
+their timestamps.
 
 A manifest is plain text, one line per file, sorted by path, under a header line::
 
     # evidence-pipeline run manifest v1 (run 5): SHA-256, bytes, path in the data folder
     3f1c…  20411  sha256/3f/1c/3f1c…
-    9a0b…  81733  warc/run-5-demo-gov.warc.gz
+    9a0b…  81733  warc/run-00005-demo-gov.warc.gz
 
-It lists the raw capture files of the run's captures, the run's WARC files and the screenshots
-of its captures rendered by then (``screenshot_paths``: PNG, PDF and the WARC file of their
-resource records; ``evidence crawl --render`` and the demo render before the manifest is
-built). A WARC file is append-only: a later append (say a rendering's resource records) leaves
-the first ``bytes`` the manifest names unchanged, so a file is checked over that prefix; only
-WARC files may have grown. The RFC 3161 token of a manifest (``run_manifests.token``, the
-TSA's whole TimeStampResp, DER) covers the SHA-256 of the manifest's UTF-8 text.
+A run's manifest lists the raw capture files of the run's captures, the run's WARC files and
+the screenshots of its captures rendered by then (``screenshot_paths``: PNG, PDF and the WARC
+file of their resource records), plus every file a rendering inside the run wrote
+(``evidence crawl --render`` and the demo render before the manifest is built). A standalone
+``evidence render`` seals a *render manifest* of its own (``run_id`` NULL, headed
+``render manifest``): the PNG and PDF files and the render WARC file it wrote. Screenshots that
+no manifest lists (a render killed before it sealed, or made before render manifests) are
+``unlisted_screenshots``; ``evidence timestamp --pending`` seals them in a render manifest.
+
+A WARC file is append-only: a later append leaves the first ``bytes`` the manifest names
+unchanged, so a file is checked over that prefix; only WARC files may have grown. The RFC 3161
+token of a manifest (``run_manifests.token``, the TSA's whole TimeStampResp, DER) covers the
+SHA-256 of the manifest's UTF-8 text.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,11 +34,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.clock import utcnow
-from db.models import Base, Capture, CrawlRun, RunManifest
+from db.models import Base, Capture, CrawlRun, RunManifest, Screenshot
 
 VERSION = 1
 HEADER = ("# evidence-pipeline run manifest v{version} (run {run}): SHA-256, bytes, "
           "path in the data folder")
+RENDER_HEADER = ("# evidence-pipeline render manifest v{version} ({what}): SHA-256, bytes, "
+                 "path in the data folder")
 CHUNK = 1 << 20
 GROWS = ("warc/",)  # append-only files: checked over the prefix the manifest names
 
@@ -80,10 +90,26 @@ def run_paths(session: Session, run_id: int) -> list[str]:
     return sorted(paths | set(screenshot_paths(session, run_id)))
 
 
-def build_manifest(session: Session, data_dir: Path, run_id: int) -> tuple[str, list[str]]:
-    """The manifest text of a run, and the files it could not read (left out, named)."""
-    lines, unreadable = [HEADER.format(version=VERSION, run=run_id)], []
-    for path in run_paths(session, run_id):
+def build_manifest(session: Session, data_dir: Path, run_id: int,
+                   extra: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """The manifest text of a run (with ``extra`` files: those a rendering inside the run
+    wrote), and the files it could not read (left out, named)."""
+    paths = sorted(set(run_paths(session, run_id)) | set(extra))
+    return manifest_text(data_dir, HEADER.format(version=VERSION, run=run_id), paths)
+
+
+def build_render_manifest(data_dir: Path, what: str,
+                          paths: Iterable[str]) -> tuple[str, list[str]]:
+    """The manifest text of a render session's files (``what``: which session), and the files
+    it could not read."""
+    header = RENDER_HEADER.format(version=VERSION, what=what)
+    return manifest_text(data_dir, header, sorted(set(paths)))
+
+
+def manifest_text(data_dir: Path, header: str, paths: list[str]) -> tuple[str, list[str]]:
+    """A manifest of ``paths`` (sorted) under ``header``, and the files it could not read."""
+    lines, unreadable = [header], []
+    for path in paths:
         try:
             digest, size = prefix_sha256(data_dir / path)
         except OSError as exc:
@@ -112,8 +138,13 @@ def text_sha256(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def save_manifest(session: Session, run_id: int, body: str) -> RunManifest:
-    """Store a run's manifest (not yet timestamped)."""
+def subject(row: RunManifest) -> str:
+    """What a manifest covers, as verify and `evidence timestamp` name it."""
+    return f"run {row.run_id}" if row.run_id is not None else f"render session {row.id}"
+
+
+def save_manifest(session: Session, run_id: int | None, body: str) -> RunManifest:
+    """Store a run's manifest, or a render session's (``run_id`` None); not yet timestamped."""
     row = RunManifest(run_id=run_id, created_at=utcnow(), body=body, sha256=text_sha256(body),
                       entries=len(parse_manifest(body)[0]))
     session.add(row)
@@ -126,9 +157,12 @@ def manifest_for_run(session: Session, run_id: int) -> RunManifest | None:
     return session.scalar(select(RunManifest).where(RunManifest.run_id == run_id))
 
 
+ORDER = (RunManifest.run_id.is_(None), RunManifest.run_id, RunManifest.id)
+
+
 def all_manifests(session: Session) -> list[RunManifest]:
-    """Every manifest, oldest run first."""
-    return list(session.scalars(select(RunManifest).order_by(RunManifest.run_id)))
+    """Every manifest: runs' by run, then render sessions' in order."""
+    return list(session.scalars(select(RunManifest).order_by(*ORDER)))
 
 
 def runs_without_manifest(session: Session) -> list[int]:
@@ -139,9 +173,33 @@ def runs_without_manifest(session: Session) -> list[int]:
 
 
 def unstamped(session: Session) -> list[RunManifest]:
-    """The manifests without a timestamp token, oldest run first."""
+    """The manifests without a timestamp token, in all_manifests' order."""
     return list(session.scalars(select(RunManifest).where(RunManifest.token.is_(None))
-                                .order_by(RunManifest.run_id)))
+                                .order_by(*ORDER)))
+
+
+def listed_sizes(session: Session) -> dict[str, int]:
+    """Every path some manifest lists -> the largest size listed (a WARC file may grow)."""
+    sizes: dict[str, int] = {}
+    for body in session.scalars(select(RunManifest.body)):
+        for entry in parse_manifest(body)[0]:
+            sizes[entry.path] = max(entry.size, sizes.get(entry.path, 0))
+    return sizes
+
+
+def unlisted_screenshots(session: Session) -> tuple[int, list[str]]:
+    """How many successful screenshots no manifest covers (their PNG, PDF or WARC records
+    listed by none), and their files."""
+    listed, count, files = listed_sizes(session), 0, set()
+    query = select(Screenshot.raw_path, Screenshot.pdf_path, Screenshot.warc_file,
+                   Screenshot.warc_offset, Screenshot.warc_length).where(Screenshot.status == "ok")
+    for png, pdf, warc, offset, length in session.execute(query):
+        missing = {path for path in (png, pdf) if path and path not in listed}
+        if warc and listed.get(warc, -1) < (offset or 0) + (length or 0):
+            missing.add(warc)
+        count += bool(missing)
+        files |= missing
+    return count, sorted(files)
 
 
 def record_token(row: RunManifest, token: bytes, tsa_url: str, gen_time: datetime) -> None:

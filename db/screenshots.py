@@ -1,9 +1,16 @@
 """Screenshots of stored captures: which pages to render, their stored bytes, the rows.
 
-A rendering (evidence/services/render.py) reads a capture's bytes from the raw store, never the web;
-its PNG and PDF go into the same content-addressed store, its records into a WARC file of
-their own (``warc/render-….warc.gz``, resource records referring to the page's response
-record) and its row into ``screenshots`` (append-only, covered by the hash log).
+A rendering (evidence/services/render.py) reads a capture's bytes from the raw store, never the
+web; its PNG and PDF go into the same content-addressed store, its row into ``screenshots``
+(append-only, covered by the hash log) and its records (resource records referring to the
+page's response record) into a WARC file:
+
+- inside a crawl run (``crawl --render``, before the run is sealed), a page the run captured:
+  that capture's own WARC file (``warc/run-<run>-<source>.warc.gz``), appended after its last
+  record, when the file ends where its last known record ends (``known_ends``);
+- else, within a crawl run, a WARC file named after the run (``warc/run-<run>-screenshots``):
+  pages of older, sealed runs, whose files are not changed after their manifest;
+- a standalone ``evidence render``: a WARC file of its own (``warc/render-<time>-<pid>``).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Capture, Document, Hit, Screenshot, Source, Version
@@ -36,6 +43,8 @@ class RenderJob:
     sha256: str
     content_type: str | None
     warc_record_id: str | None
+    run_id: int | None = None  # the run that captured it
+    warc_file: str | None = None  # the WARC file of its response record
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ def _job(capture: Capture, version_id: int) -> RenderJob:
     assert capture.sha256 is not None
     return RenderJob(capture.id, capture.document_id, version_id, capture.final_url or capture.url,
                      capture.fetched_at, capture.sha256, capture.content_type,
-                     capture.warc_record_id)
+                     capture.warc_record_id, capture.run_id, capture.warc_file)
 
 
 def _headers(content_type: str | None) -> dict[str, str]:
@@ -116,16 +125,35 @@ class StoredAnswers:
         return (str(row[0]), row[1]) if row else None
 
 
-def render_sink(data_dir: Path, started: datetime) -> WarcSink:
-    """A WARC file of its own for one `evidence render` invocation."""
+def render_sink(data_dir: Path, started: datetime, run_id: int | None = None) -> WarcSink:
+    """A WARC file of its own for one `evidence render` invocation, or (``run_id``) for the
+    screenshots a crawl run renders that cannot go into their capture's own WARC file."""
     import os
 
     from db.warc import warcinfo_fields
 
-    info = warcinfo_fields(0, "render", "screenshots of stored captures")
-    info["isPartOf"] = "evidence render"
-    stem = f"render-{started.astimezone(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}"
+    info = warcinfo_fields(run_id or 0, "render", "screenshots of stored captures")
+    if run_id is None:
+        info["isPartOf"] = "evidence render"
+        stem = f"render-{started.astimezone(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}"
+    else:
+        stem = f"run-{run_id:05d}-screenshots"
     return WarcSink(data_dir, stem, info)
+
+
+def known_ends(session: Session, run_id: int) -> dict[str, int]:
+    """Each WARC file of a run -> where its last record known to the database ends (captures'
+    request and response records, screenshots' records appended to it)."""
+    captured = (select(Capture.warc_file, func.max(Capture.warc_offset + Capture.warc_length))
+                .where(Capture.run_id == run_id, Capture.warc_file.is_not(None))
+                .group_by(Capture.warc_file))
+    ends = {str(name): int(end or 0) for name, end in session.execute(captured)}
+    rendered = (select(Screenshot.warc_file,
+                       func.max(Screenshot.warc_offset + Screenshot.warc_length))
+                .where(Screenshot.warc_file.in_(list(ends))).group_by(Screenshot.warc_file))
+    for name, end in session.execute(rendered):
+        ends[str(name)] = max(int(end or 0), ends[str(name)])
+    return ends
 
 
 def _archive(sink: WarcSink, outcome: Outcome) -> WarcRef | None:

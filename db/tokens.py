@@ -74,20 +74,28 @@ def _verifier(certs: list[x509.Certificate]) -> VerifierBuilder:
     return builder
 
 
-def token_problem(token: bytes, digest: str, certs: list[x509.Certificate]) -> str | None:
-    """Why ``token`` does not timestamp the SHA-256 ``digest`` (hex) under ``certs``, or None."""
+def imprint_problem(token: bytes, digest: str) -> str | None:
+    """Why ``token`` is no token of the SHA-256 ``digest`` (hex), without checking its
+    signature, or None."""
     try:
-        response = decode(token)
+        stated = facts(decode(token))
     except ValueError as exc:
         return str(exc)
-    stated = facts(response)
     if not stated.sha256:
         return "its message imprint is not a SHA-256 digest"
     if stated.imprint != digest:
         return (f"it is a token for another digest ({stated.imprint}), not this manifest's "
                 f"({digest})")
+    return None
+
+
+def token_problem(token: bytes, digest: str, certs: list[x509.Certificate]) -> str | None:
+    """Why ``token`` does not timestamp the SHA-256 ``digest`` (hex) under ``certs``, or None."""
+    problem = imprint_problem(token, digest)
+    if problem:
+        return problem
     try:
-        _verifier(certs).build().verify(response, bytes.fromhex(digest))
+        _verifier(certs).build().verify(decode(token), bytes.fromhex(digest))
     except (VerificationError, ValueError) as exc:
         return ("its signature does not verify against the configured TSA certificates: "
                 f"{str(exc)[:200]}")

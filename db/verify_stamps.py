@@ -1,4 +1,5 @@
-"""Check every run manifest against the files it names and its RFC 3161 token (db/tokens.py).
+"""Check every manifest (a run's, a render session's) against the files it names and its RFC
+3161 token (db/tokens.py).
 
 - the manifest's text still hashes to its stored SHA-256 (else it was altered);
 - every file it names still has that SHA-256 over the bytes it names (a WARC file may have grown
@@ -7,16 +8,17 @@
   another digest), and the token's signature verifies through the TSA's certificate up to the
   configured certificates (``tsa_ca``); without them a token cannot be checked, which fails too;
 - a manifest without a token is a warning, "not timestamped", and so are ended runs without a
-  manifest (crawled by `scrapy crawl` or before manifests, or whose manifest was deleted);
+  manifest (crawled by `scrapy crawl` or before manifests, or whose manifest was deleted) and
+  screenshots that no manifest lists (a render killed before it sealed, or made before render
+  manifests);
 - with no ``tsa_ca`` configured, the tokens of `evidence demo`'s local TSA, on runs of the demo's
   sources only, are checked against the demo CA in the data folder (``demo-tsa/ca.pem``), with a
-  warning that it is a demo authority, not a trusted one; a configured ``tsa_ca`` is used for
-  every token.
+  warning that it is a demo authority, not a trusted one (db/stamp_check.py); a configured
+  ``tsa_ca`` is used for every token.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,10 +31,13 @@ from db.manifests import (
     parse_manifest,
     prefix_sha256,
     runs_without_manifest,
+    subject,
     text_sha256,
+    unlisted_screenshots,
 )
-from db.models import CrawlRun, RunManifest
-from db.tokens import DEMO_TSA_FOLDER, from_demo_tsa, load_certificates, token_problem
+from db.models import RunManifest
+from db.stamp_check import Authorities
+from db.tokens import DEMO_TSA_FOLDER, token_problem
 
 Report = Callable[[str, str, str, bool], None]  # (check, subject, detail, problem?)
 
@@ -56,68 +61,47 @@ def check_files(row: RunManifest, data_dir: Path, note: Report) -> int:
     """Check the files a manifest names; return how many."""
     entries, malformed = parse_manifest(row.body)
     for line in malformed:
-        note("manifest", f"run {row.run_id}", f"malformed {line}", True)
+        note("manifest", subject(row), f"malformed {line}", True)
     for entry in entries:
         problem = entry_problem(data_dir, entry)
         if problem:
-            note("manifest", f"run {row.run_id}: {entry.path}", problem, True)
+            note("manifest", f"{subject(row)}: {entry.path}", problem, True)
     return len(entries)
 
 
 def check_token(row: RunManifest, certs: list[x509.Certificate] | None, note: Report) -> None:
     """Check a manifest's token against the manifest's text and the TSA certificates."""
-    subject = f"run {row.run_id}"
+    name = subject(row)
     if row.token is None:
-        note("timestamp", subject, "not timestamped (`evidence timestamp --pending` stamps "
+        note("timestamp", name, "not timestamped (`evidence timestamp --pending` stamps "
              f"it{': ' + row.stamp_error if row.stamp_error else ''})", False)
         return
     if certs is None:
-        note("timestamp", subject, "its token cannot be checked: no TSA certificates "
+        note("timestamp", name, "its token cannot be checked: no TSA certificates "
              "configured (tsa_ca / EVIDENCE_TSA_CA)", True)
         return
     problem = token_problem(row.token, text_sha256(row.body), certs)
     if problem:
-        note("timestamp", subject, problem, True)
-
-
-def _demo_certs(data_dir: Path) -> list[x509.Certificate] | None:
-    """The demo TSA's CA in the data folder, or None."""
-    try:
-        return load_certificates((data_dir / DEMO_TSA_FOLDER / "ca.pem").read_bytes())
-    except (OSError, ValueError):
-        return None
-
-
-def _demo_run(session: Session, run_id: int) -> bool:
-    """Whether a run crawled only the demo's sources (the demo CA vouches for nothing else)."""
-    run = session.get(CrawlRun, run_id)
-    try:
-        slugs = json.loads(run.sources) if run is not None else []
-    except ValueError:
-        return False
-    return (isinstance(slugs, list) and bool(slugs)
-            and all(str(slug).startswith("demo-") for slug in slugs))
+        note("timestamp", name, problem, True)
 
 
 def verify_manifests(session: Session, data_dir: Path, tsa_ca: bytes | None,
                      note: Report) -> dict[str, int]:
     """Check every manifest, its files and its token; return what was checked, by kind."""
-    certs = load_certificates(tsa_ca) if tsa_ca else None
-    demo = None if certs else _demo_certs(data_dir)
+    authorities = Authorities.load(data_dir, tsa_ca)
     checked = {"manifests": 0, "manifest files": 0, "timestamp tokens": 0}
     by_demo = 0
     for row in all_manifests(session):
         checked["manifests"] += 1
         actual = text_sha256(row.body)
         if actual != row.sha256:
-            note("manifest", f"run {row.run_id}", f"altered: its text hashes to {actual}, "
+            note("manifest", subject(row), f"altered: its text hashes to {actual}, "
                  f"the stored digest is {row.sha256}", True)
         checked["manifest files"] += check_files(row, data_dir, note)
         checked["timestamp tokens"] += row.token is not None
-        from_demo = (certs is None and demo is not None and from_demo_tsa(row.tsa_url)
-                     and _demo_run(session, row.run_id))
+        certs, from_demo = authorities.for_manifest(session, row)
         by_demo += from_demo and row.token is not None
-        check_token(row, demo if from_demo else certs, note)
+        check_token(row, certs, note)
     if by_demo:
         note("timestamp", "demo TSA", f"{by_demo} tokens of `evidence demo`'s local TSA checked "
              f"against its CA {data_dir / DEMO_TSA_FOLDER / 'ca.pem'}: a demo authority, not a "
@@ -128,4 +112,9 @@ def verify_manifests(session: Session, data_dir: Path, tsa_ca: bytes | None,
              "manifests, or deleted): `evidence timestamp --pending` builds and stamps them "
              f"(runs {', '.join(map(str, missing[:10]))}{' …' if len(missing) > 10 else ''})",
              False)
+    count, _ = unlisted_screenshots(session)
+    if count:
+        note("manifest", f"{count} screenshots", "in no manifest (a render stopped before it "
+             "sealed one, or made before render manifests): `evidence timestamp --pending` "
+             "seals and stamps them", False)
     return checked

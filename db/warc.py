@@ -1,9 +1,11 @@
 """WARC files of crawl runs (warcio): one response + request record per fetch, append-only.
 
 Layout: ``<data-dir>/warc/run-<run>-<source>.warc.gz``, one file per (run, source) because each
-source's store stage writes on its own thread. Every record is its own gzip member and a fetch's
-two records are appended with one ``write``; a failed write is cut back to the previous end, so
-a full disk or a kill can only leave an incomplete *last* record, never damage earlier ones.
+source's store stage writes on its own thread; a rendering inside the run appends its
+screenshots' records to it before the run is sealed (``WarcSink.appending``,
+db/screenshots.py). Every record is its own gzip member and a fetch's two records are appended
+with one ``write``; a failed write is cut back to the previous end, so a full disk or a kill can
+only leave an incomplete *last* record, never damage earlier ones.
 
 Digests are SHA-256 (``WARC-Payload-Digest: sha256:<base32>``) so the payload digest is the
 capture's ``sha256`` in another spelling. The HTTP headers are the ones the server sent, as
@@ -224,8 +226,22 @@ class WarcSink:
         self.info = dict(info)
         self.relpath: str | None = None
         self._handle: BinaryIO | None = None
+        self._existing: str | None = None
+
+    @classmethod
+    def appending(cls, data_dir: Path, relpath: str) -> WarcSink:
+        """A sink that appends to the existing WARC file ``relpath`` (no second warcinfo); the
+        caller has made sure that the file ends with a whole record and that no one else
+        writes to it."""
+        sink = cls(data_dir, Path(relpath).name.removesuffix(".warc.gz"), {})
+        sink._existing = relpath
+        return sink
 
     def _open(self) -> BinaryIO:
+        if self._handle is None and self._existing is not None:
+            # unbuffered, appending: a failed write is cut back to the end it found
+            self._handle = open(self.data_dir / self._existing, "ab", buffering=0)  # noqa: SIM115
+            self.relpath = self._existing
         if self._handle is None:
             folder = self.data_dir / WARC_DIR
             folder.mkdir(parents=True, exist_ok=True)

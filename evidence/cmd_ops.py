@@ -33,6 +33,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--at", default="02:30", help="local time of day, HH:MM")
     p.add_argument("--install", action="store_true", help="write the systemd user units")
     p.add_argument("--cron", action="store_true", help="with --install: use crontab instead")
+    p.add_argument("--no-render", action="store_true",
+                   help="no screenshots in the nightly crawl (by default it runs `crawl "
+                        "--render`: the pages with hits, before the run's manifest is sealed)")
     p.set_defaults(func=schedule)
 
 
@@ -102,7 +105,8 @@ def schedule(args: argparse.Namespace) -> int:
 
     db_url = resolve_db_url(args.db)
     try:
-        plan = make_plan(db_url, data_dir_for(db_url), args.sources, args.at)
+        plan = make_plan(db_url, data_dir_for(db_url), args.sources, args.at,
+                         render=not args.no_render)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     if args.install and args.cron:

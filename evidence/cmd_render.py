@@ -45,4 +45,6 @@ def render(args: argparse.Namespace) -> int:
                                                        f"{'  ' + o.error if o.error else ''}"))
     print(f"{summary.rendered} rendered, {len(summary.failed)} failed, "
           f"{summary.seconds:.1f}s")
+    if summary.timestamp:
+        print(f"Timestamp: {summary.timestamp}")
     return 1 if summary.failed else 0

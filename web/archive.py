@@ -10,6 +10,7 @@ from starlette.responses import Response
 from db.archived import copy_facts
 from db.documents import raw_copy
 from db.screenshots import latest_for_versions
+from evidence.services.timestamp import authorities
 from web.desk import Desk, path_id
 from web.security import ARCHIVE_POLICY
 
@@ -35,7 +36,7 @@ def archived_page(request: Request) -> Response:
     """The archived copy in a sandboxed frame under a fixed banner saying what it is."""
     desk: Desk = request.app.state.desk
     with desk.read() as session:
-        facts = copy_facts(session, path_id(request, "version_id"))
+        facts = copy_facts(session, path_id(request, "version_id"), authorities(desk.raw.root))
         shot = latest_for_versions(session, [facts.version_id]) if facts else {}
     if facts is None or not desk.raw.path(facts.sha256).is_file():
         raise HTTPException(404, "no stored copy of this version")

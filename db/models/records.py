@@ -62,13 +62,15 @@ class Screenshot(Base):
 
 
 class RunManifest(Base):
-    """A crawl run's manifest (the SHA-256, size and path of every file it stored) and the RFC
-    3161 timestamp token of its digest, or why it has none yet (revision 0010, db/manifests.py)."""
+    """A crawl run's manifest (the SHA-256, size and path of every file it stored), or a render
+    session's (``run_id`` NULL: the screenshot files it wrote, revision 0012), and the RFC 3161
+    timestamp token of its digest, or why it has none yet (revision 0010, db/manifests.py)."""
 
     __tablename__ = "run_manifests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), unique=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), unique=True,
+                                               nullable=True)  # None: a render session's
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     body: Mapped[str] = mapped_column(Text)  # the manifest's text (db/manifests.py)
     sha256: Mapped[str] = mapped_column(String(64))  # of the text: what the token covers

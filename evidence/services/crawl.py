@@ -90,25 +90,27 @@ def run_crawl(slugs: list[str], db: str | None, *, incremental: bool = True,
         status, stats = _crawl(slugs, settings, watch or _unwatched)
         with session_scope(engine) as session:
             finish_run(session, run_id, status, stats)
-        shots = tuple(_render(engine, data_dir)) if render else ()
-        stamped = _seal(engine, data_dir, run_id)
+        shots, files = _render(engine, data_dir, run_id) if render else ([], set())
+        stamped = _seal(engine, data_dir, run_id, files)
     engine.dispose()
-    return CrawlOutcome(run_id, status, stats, log_file, killed, stamped, shots)
+    return CrawlOutcome(run_id, status, stats, log_file, killed, stamped, tuple(shots))
 
 
-def _render(engine: Any, data_dir: Path) -> list[str]:
-    """Screenshots of the pages with hits not yet rendered (so the manifest lists them)."""
+def _render(engine: Any, data_dir: Path, run_id: int) -> tuple[list[str], set[str]]:
+    """Screenshots of the pages with hits not yet rendered (the run's own into its WARC files),
+    and the files written (so that the run's manifest lists them, older runs' pages included)."""
     from evidence.services.render import render_pending
 
-    return render_pending(engine, data_dir)
+    return render_pending(engine, data_dir, run_id)
 
 
-def _seal(engine: Any, data_dir: Path, run_id: int) -> str:
-    """Store the run's manifest and timestamp it; a failure never fails the run."""
+def _seal(engine: Any, data_dir: Path, run_id: int, files: set[str]) -> str:
+    """Store the run's manifest (with ``files``) and timestamp it; a failure never fails the
+    run."""
     from evidence.services.timestamp import seal_run
 
     try:
-        return seal_run(engine, data_dir, run_id).line()
+        return seal_run(engine, data_dir, run_id, files).line()
     except Exception as exc:  # noqa: BLE001 - the crawl is stored: report, do not fail
         logger.exception("run %s: no manifest stored", run_id)
         return f"run {run_id}: not timestamped: no manifest stored ({exc})"

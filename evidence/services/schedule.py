@@ -1,4 +1,6 @@
-"""Nightly scheduling: a crontab line or a systemd user service + timer, ready to install."""
+"""Nightly scheduling: a crontab line or a systemd user service + timer, ready to install; the
+nightly crawl screenshots its pages with hits before its manifest is sealed (``crawl
+--render``), unless ``render`` is off (`evidence schedule --no-render`)."""
 
 from __future__ import annotations
 
@@ -25,8 +27,10 @@ class Plan:
     workdir: Path
 
 
-def make_plan(db_url: str, data_dir: Path, sources: list[str], at: str) -> Plan:
-    """Build the commands of a nightly run at ``at`` (HH:MM, local time)."""
+def make_plan(db_url: str, data_dir: Path, sources: list[str], at: str,
+              render: bool = True) -> Plan:
+    """Build the commands of a nightly run at ``at`` (HH:MM, local time); ``render``: the
+    crawl screenshots its pages with hits (`crawl --render`)."""
     hour, minute = (int(part) for part in at.split(":"))
     if not (0 <= hour < 24 and 0 <= minute < 60):
         raise ValueError(f"not a time of day (HH:MM): {at!r}")
@@ -34,7 +38,8 @@ def make_plan(db_url: str, data_dir: Path, sources: list[str], at: str) -> Plan:
     base = [evidence] if evidence != sys.executable else [sys.executable, "-m", "evidence.cli"]
     targets = sources or ["--all"]
     return Plan(
-        crawl=[*base, "crawl", *targets, "--db", db_url, "--no-progress"],
+        crawl=[*base, "crawl", *targets, "--db", db_url, "--no-progress",
+               *(["--render"] if render else [])],
         report=[*base, "report", "--db", db_url, "--strict"],
         log_file=data_dir / "logs" / "nightly.log", hour=hour, minute=minute,
         workdir=Path.cwd(),

@@ -1,11 +1,13 @@
-"""Trusted timestamps (RFC 3161) of run manifests from a configured Time Stamping Authority.
+"""Trusted timestamps (RFC 3161) of manifests from a configured Time Stamping Authority.
 
-At the end of each run its manifest (db/manifests.py) is stored and, with a TSA configured
+At the end of each run, and of each standalone `evidence render`, its manifest
+(db/manifests.py) is stored and, with a TSA configured
 (``tsa_url`` / $EVIDENCE_TSA_URL), sent as a TimeStampReq (SHA-256 imprint, a nonce, the TSA's
 certificate requested) over HTTP; the reply is checked (granted, our imprint and nonce, and
 with ``tsa_ca`` / $EVIDENCE_TSA_CA its signature up to those certificates) and stored whole.
 Without a TSA, or when it fails, the run still succeeds: the manifest stays "not timestamped"
-with the reason, and ``evidence timestamp --pending`` stamps it later.
+with the reason, and ``evidence timestamp --pending`` stamps it later (first sealing the runs
+that have no manifest and the screenshots that no manifest lists).
 """
 
 from __future__ import annotations
@@ -14,23 +16,29 @@ import logging
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rfc3161_client import HashAlgorithm, TimestampRequestBuilder
 
+from db.clock import utc_iso, utcnow
 from db.engine import session_scope
 from db.manifests import (
     build_manifest,
+    build_render_manifest,
     manifest_for_run,
     record_failure,
     record_token,
     runs_without_manifest,
     save_manifest,
+    subject,
+    unlisted_screenshots,
     unstamped,
 )
 from db.models import RunManifest
+from db.stamp_check import Authorities
 from db.tokens import decode, facts, load_certificates, token_problem
 
 logger = logging.getLogger(__name__)
@@ -58,7 +66,7 @@ class Tsa:
 class Stamped:
     """What became of one manifest: timestamped (``error`` empty) or why not."""
 
-    run_id: int
+    subject: str  # "run 5", "render session 7"
     sha256: str
     entries: int
     error: str = ""
@@ -66,7 +74,7 @@ class Stamped:
 
     def line(self) -> str:
         """One line for the terminal and the report."""
-        what = f"run {self.run_id}: manifest of {self.entries} files (sha256 {self.sha256})"
+        what = f"{self.subject}: manifest of {self.entries} files (sha256 {self.sha256})"
         if self.error:
             return f"{what}: not timestamped: {self.error}"
         return f"{what}: timestamped at {self.when}"
@@ -101,6 +109,16 @@ def checked_ca() -> bytes | None:
         raise UserError(f"tsa_ca (EVIDENCE_TSA_CA): cannot read the TSA certificates: {exc}") \
             from None
     return pem
+
+
+def authorities(data_dir: Path) -> Authorities:
+    """The certificates stored tokens are checked against (db/stamp_check.py): the configured
+    tsa_ca, else the demo CA in the data folder; none when tsa_ca cannot be read."""
+    try:
+        return Authorities.load(data_dir, configured_ca())
+    except (OSError, ValueError):
+        logger.warning("tsa_ca (EVIDENCE_TSA_CA) cannot be read: timestamp tokens not checked")
+        return Authorities(None, None)
 
 
 def _post(tsa: Tsa, query: bytes) -> bytes:
@@ -148,46 +166,81 @@ def request_token(tsa: Tsa, body: str, digest: str) -> bytes:
 
 def stamp(row: RunManifest, tsa: Tsa | None) -> Stamped:
     """Obtain and keep a manifest's token; on failure keep the reason (the row is in a session)."""
+    name = subject(row)
     if tsa is None:
         record_failure(row, None, NOT_CONFIGURED)
-        return Stamped(row.run_id, row.sha256, row.entries, NOT_CONFIGURED)
+        return Stamped(name, row.sha256, row.entries, NOT_CONFIGURED)
     try:
         token = request_token(tsa, row.body, row.sha256)
     except (TsaError, OSError, ValueError) as exc:
         record_failure(row, tsa.url, str(exc))
-        return Stamped(row.run_id, row.sha256, row.entries, str(exc))
+        return Stamped(name, row.sha256, row.entries, str(exc))
     gen_time = facts(decode(token)).gen_time
     record_token(row, token, tsa.url, gen_time)
-    return Stamped(row.run_id, row.sha256, row.entries, when=f"{gen_time:%Y-%m-%d %H:%M:%S} UTC "
+    return Stamped(name, row.sha256, row.entries, when=f"{gen_time:%Y-%m-%d %H:%M:%S} UTC "
                    f"by {tsa.url}")
 
 
-def store_manifest(engine: Any, data_dir: Path, run_id: int) -> None:
-    """Build and store a run's manifest, unless it has one."""
+def store_manifest(engine: Any, data_dir: Path, run_id: int, extra: Iterable[str] = ()) -> None:
+    """Build and store a run's manifest (with ``extra`` files), unless it has one."""
     with session_scope(engine) as session:
         if manifest_for_run(session, run_id) is None:
-            body, unreadable = build_manifest(session, data_dir, run_id)
+            body, unreadable = build_manifest(session, data_dir, run_id, extra)
             for problem in unreadable:
                 logger.warning("run %s: manifest leaves out %s", run_id, problem)
             save_manifest(session, run_id, body)
 
 
-def seal_run(engine: Any, data_dir: Path, run_id: int) -> Stamped:
-    """Build and store a run's manifest, then timestamp it if a TSA is configured."""
-    store_manifest(engine, data_dir, run_id)
+def seal_run(engine: Any, data_dir: Path, run_id: int, extra: Iterable[str] = ()) -> Stamped:
+    """Build and store a run's manifest (with ``extra``: the files a rendering inside the run
+    wrote), then timestamp it if a TSA is configured."""
+    store_manifest(engine, data_dir, run_id, extra)
     with session_scope(engine) as session:  # the manifest is kept even if stamping fails
         row = manifest_for_run(session, run_id)
         assert row is not None
         return stamp(row, configured_tsa())
 
 
+def store_render_manifest(engine: Any, data_dir: Path, what: str, files: Iterable[str]) -> int:
+    """Build and store a render session's manifest of ``files``; return its id."""
+    body, unreadable = build_render_manifest(data_dir, what, files)
+    for problem in unreadable:
+        logger.warning("render manifest leaves out %s", problem)
+    with session_scope(engine) as session:
+        return save_manifest(session, None, body).id
+
+
+def seal_render(engine: Any, data_dir: Path, files: Iterable[str]) -> Stamped:
+    """Seal the files a standalone render wrote (PNG, PDF, its WARC file) in a manifest of
+    their own, then timestamp it if a TSA is configured (else `timestamp --pending` will)."""
+    what = f"screenshots of `evidence render` (pid {os.getpid()}), sealed {utc_iso(utcnow())}"
+    manifest_id = store_render_manifest(engine, data_dir, what, files)
+    with session_scope(engine) as session:
+        row = session.get(RunManifest, manifest_id)
+        assert row is not None
+        return stamp(row, configured_tsa())
+
+
+def store_unlisted(engine: Any, data_dir: Path) -> None:
+    """Seal the screenshot files that no manifest lists (a render killed before it sealed, or
+    made before render manifests) in a render manifest of their own, if there are any."""
+    with session_scope(engine) as session:
+        count, files = unlisted_screenshots(session)
+    if files:
+        store_render_manifest(engine, data_dir, f"{count} screenshots that no manifest listed, "
+                              f"sealed {utc_iso(utcnow())} by `evidence timestamp --pending`",
+                              files)
+
+
 def stamp_pending(engine: Any, data_dir: Path, tsa: Tsa) -> list[Stamped]:
     """Timestamp every manifest that has no token yet, after building those of ended runs
-    that have none (crawled by `scrapy crawl`, or before manifests); one outcome each."""
+    that have none (crawled by `scrapy crawl`, or before manifests) and one of the screenshots
+    that no manifest lists; one outcome each."""
     with session_scope(engine) as session:
         missing = runs_without_manifest(session)
     for run_id in missing:
         store_manifest(engine, data_dir, run_id)
+    store_unlisted(engine, data_dir)
     with session_scope(engine) as session:
         ids = [row.id for row in unstamped(session)]
     outcomes = []

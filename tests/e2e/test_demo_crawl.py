@@ -193,6 +193,8 @@ def test_demo_renders_pages_with_hits_and_timestamps_its_runs(demo_run: DemoRun)
         listed = "".join(m.body for m in manifests.values())
         assert ok and all(f"  {s.raw_path}\n" in listed and f"  {s.warc_file}\n" in listed
                           for s in ok)  # rendered before the runs were sealed
+        warc_of = {c.id: c.warc_file for c in session.scalars(select(Capture))}
+        assert all(s.warc_file == warc_of[s.capture_id] for s in ok)  # in the run's own WARC
     engine.dispose()
     verify = evidence("verify", "--db", str(demo_run.db), env={"EVIDENCE_TSA_CA": ""})
     assert verify.returncode == 0, verify.stdout + verify.stderr

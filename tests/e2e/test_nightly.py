@@ -127,12 +127,18 @@ def test_schedule_prints_and_installs(tmp_path: Path) -> None:
     printed = evidence("schedule", "--db", db, "--at", "03:15")
     assert printed.returncode == 0
     assert "15 3 * * * " in printed.stdout and "crawl --all" in printed.stdout
+    # every captured page with hits gets a screenshot, before the run's manifest is sealed
+    assert printed.stdout.count("--no-progress --render >>") == 2, printed.stdout  # cron, unit
+    unrendered = evidence("schedule", "--db", db, "--no-render")
+    assert unrendered.returncode == 0 and "crawl --all" in unrendered.stdout
+    assert "--render" not in unrendered.stdout
     assert "OnCalendar=*-*-* 03:15:00" in printed.stdout and "report" in printed.stdout
     home = tmp_path / "config"
     installed = evidence("schedule", "--db", db, "--install", env={"XDG_CONFIG_HOME": str(home)})
     assert installed.returncode == 0, installed.stderr
     timer = home / "systemd" / "user" / "evidence-crawl.timer"
     assert "OnCalendar=*-*-* 02:30:00" in timer.read_text(encoding="utf-8")
-    assert "ExecStart=" in (home / "systemd/user/evidence-crawl.service").read_text()
+    service = (home / "systemd/user/evidence-crawl.service").read_text()
+    assert "ExecStart=" in service and "--no-progress --render >>" in service
     bad = evidence("schedule", "--db", db, "--at", "25:99")
     assert bad.returncode == 2 and "not a time of day" in bad.stderr

@@ -5,10 +5,14 @@ A crawl of one demo source with the TSA configured gets a timestamped manifest t
 accepts; a crawl without a TSA still succeeds and its report says "not timestamped";
 `evidence timestamp --pending` stamps it; then an edited manifest, a changed capture, a changed
 WARC file, swapped tokens and another TSA's certificates each make verify fail naming them.
+Screenshots of a standalone `evidence render` (after the runs were sealed) get a manifest of
+their own: timestamped at once with a TSA, else by `evidence timestamp --pending`; verify names
+a tampered one.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -18,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from demo.server import DemoServer
+from evidence.services.chromium import chromium_path
 from tests.cli import evidence
 from tests.ports import free_port
 from tests.tsa_server import LocalTsa
@@ -167,3 +172,45 @@ def test_verify_names_what_fails(base: Base, tmp_path: Path, tamper: str,
     assert code == 1, out
     for line in expected:
         assert line in out, out
+
+
+@pytest.mark.browser
+def test_a_standalone_render_is_sealed_and_timestamped(base: Base, tmp_path: Path) -> None:
+    """`render` with a TSA stamps its manifest at once; without, `timestamp --pending` does."""
+    if chromium_path() is None:
+        pytest.skip("Debian chromium not installed (.ci/run installs it)")
+    db, data = tmp_path / "evidence.db", tmp_path / "data"
+    shutil.copy2(base.db, db)
+    shutil.copytree(base.data, data)
+    copy = Base(db, data, base.tsa, base.demo_url)
+    env = {**copy.env(), "EVIDENCE_DATA_DIR": str(data)}
+    (doc,), = _sql(db, "SELECT v.document_id FROM versions v WHERE EXISTS (SELECT 1 FROM hits h "
+                       "WHERE h.version_id = v.id) AND v.document_id IN (SELECT document_id "
+                       "FROM captures WHERE content_type LIKE 'text/html%') ORDER BY v.id LIMIT 1")
+    first = evidence("render", "--doc", str(doc), "--db", str(db), env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert re.search(r"^Timestamp: render session \d+: manifest of \d+ files \(sha256 "
+                     r"[0-9a-f]{64}\): timestamped at .* by http://127\.0\.0\.1:", first.stdout,
+                     re.M), first.stdout
+    later = evidence("render", "--pending", "--db", str(db),
+                     env={**env, "EVIDENCE_TSA_URL": ""})
+    found = re.search(r"^Timestamp: render session (\d+): manifest of \d+ files \(sha256 "
+                      r"[0-9a-f]{64}\): not timestamped: no TSA configured", later.stdout, re.M)
+    assert found, later.stdout + later.stderr
+    session = found.group(1)
+    stamped = evidence("timestamp", "--pending", "--db", str(db), env=env)
+    assert stamped.returncode == 0, stamped.stdout + stamped.stderr
+    assert re.search(rf"^render session {session}: manifest of .* timestamped at", stamped.stdout,
+                     re.M), stamped.stdout
+    code, out = _verify(copy, EVIDENCE_DATA_DIR=str(data))
+    assert code == 0, out
+    assert "render session" not in out  # nothing to say: sealed, stamped, intact
+    (png,), = _sql(db, "SELECT raw_path FROM screenshots WHERE status = 'ok' ORDER BY id DESC "
+                       "LIMIT 1")
+    target = data / str(png)
+    target.chmod(0o644)
+    target.write_bytes(target.read_bytes() + b"\0")
+    code, out = _verify(copy, EVIDENCE_DATA_DIR=str(data))
+    assert code == 1, out
+    assert f"screenshot: {target}: altered or missing" in out
+    assert f"MISMATCH manifest: render session {session}: {png}: changed" in out

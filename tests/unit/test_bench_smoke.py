@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from bench.reprocess import differences, populate, run
 from bench.synthetic import document, generate
 from db.bulk import count_versions, iter_texts
@@ -47,3 +49,29 @@ def test_search_bench_indexes_in_workers_and_times_every_query(tmp_path: Path) -
     assert (again.indexed, again.versions) == (10, 40)
     assert set(again.per_query) == set(QUERIES) and again.p95_ms >= again.p50_ms > 0
     assert latency.capped["和田"] and latency.totals["和田"] == 5
+
+
+def test_render_bench_crawls_the_demo_without_screenshots(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo renders by default; the bench's demo must leave its pages pending to render."""
+    import bench.render
+
+    ran: list[list[str]] = []
+    monkeypatch.setattr(bench.render.subprocess, "run",
+                        lambda command, **_: ran.append(command))
+    assert bench.render._prepare(None, tmp_path) == tmp_path / "evidence.db"
+    [command] = ran
+    assert command[1:4] == ["-m", "evidence.cli", "demo"] and "--no-render" in command
+
+
+def test_render_bench_measures_the_pending_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import bench.render
+    from evidence.services import chromium
+    from tests.unit.test_render_manifests import fake_render
+    from tests.wacz_store import build
+
+    monkeypatch.setattr(chromium, "render", fake_render)
+    (tmp_path / "in").mkdir()
+    assert bench.render.main(["--db", str(build(tmp_path / "in"))]) == 0
+    assert "pages with hits        2 (2 rendered, 0 failed)" in capsys.readouterr().out

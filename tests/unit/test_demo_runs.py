@@ -1,5 +1,6 @@
-"""Which runs the demo TSA's CA may vouch for (db/verify_stamps.py): demo sources only, and
-nothing when a run's source list is missing, empty or not JSON (a hand-edited row)."""
+"""Which runs the demo TSA's CA may vouch for (db/stamp_check.py): demo sources only, and
+nothing when a run's source list is missing, empty or not JSON (a hand-edited row), nor a
+render session's manifest (no run)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from db.engine import open_database, session_scope
 from db.models import CrawlRun
-from db.verify_stamps import _demo_run
+from db.stamp_check import demo_run
 
 
 @pytest.mark.parametrize(("sources", "demo"), [
@@ -26,6 +27,7 @@ def test_only_runs_of_demo_sources_count(tmp_path: Path, sources: str, demo: boo
     with session_scope(engine) as session:
         session.add(CrawlRun(id=1, started_at=datetime.now(UTC), sources=sources))
         session.flush()
-        assert _demo_run(session, 1) is demo
-        assert _demo_run(session, 2) is False  # no such run
+        assert demo_run(session, 1) is demo
+        assert demo_run(session, 2) is False  # no such run
+        assert demo_run(session, None) is False  # a render session's manifest
     engine.dispose()

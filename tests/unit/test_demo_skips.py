@@ -20,8 +20,9 @@ def test_without_chromium_rendering_is_one_line(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chromium, "chromium_path", lambda: None)
     engine = open_database(resolve_db_url(str(tmp_path / "e.db")))
-    lines = render_pending(engine, tmp_path / "e-data")
+    lines, files = render_pending(engine, tmp_path / "e-data")
     engine.dispose()
+    assert files == set()
     assert lines == ["Screenshots: skipped: chromium is not installed (apt-get install "
                      "chromium); `evidence render --pending` makes them later"]
 

@@ -212,11 +212,11 @@ def test_upgrade_from_first_release_keeps_every_row(tmp_path: Path) -> None:
 def test_upgrade_of_database_made_before_migrations(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     check_upgrade_keeps_every_row(resolve_db_url(str(tmp_path / "old.db")), stamped=False)
-    assert "schema 0001 -> 0011" in capsys.readouterr().out
+    assert "schema 0001 -> 0012" in capsys.readouterr().out
 
 
 def test_head_constant_is_the_newest_revision() -> None:
-    assert migrations.head() == migrations.script_head() == "0011"
+    assert migrations.head() == migrations.script_head() == "0012"
 
 
 def test_new_database_is_stamped_at_head_and_matches_models(tmp_path: Path) -> None:

@@ -61,3 +61,22 @@ def test_no_pdf_no_fields(tmp_path: Path) -> None:
         headers = next(iter(ArchiveIterator(stream))).rec_headers
     assert headers.get_header("WARC-Refers-To") is None  # a capture without a WARC record
     assert headers.get_header("WARC-Refers-To-Target-URI") == URL
+
+
+def test_appending_to_an_existing_file_adds_no_second_warcinfo(tmp_path: Path) -> None:
+    sink = WarcSink(tmp_path, "run-00001-demo", {"software": "test"})
+    page = sink.write(WarcFetch(url=URL, fetched_at=WHEN, status=200, body=b"<p>x</p>",
+                                headers={"Content-Type": ["text/html"]}))
+    sink.close()
+    assert page is not None
+    path = tmp_path / page.file
+    end = path.stat().st_size
+    again = WarcSink.appending(tmp_path, page.file)
+    ref = again.write_rendering(Rendering(URL, page.record_id, WHEN, WHEN, PNG, None))
+    again.close()
+    assert ref is not None and (ref.file, ref.offset) == (page.file, end)
+    assert ref.offset + ref.length == path.stat().st_size
+    scan = scan_file(path)
+    assert scan.error is None
+    assert [r.rec_type for r in scan.records] == ["warcinfo", "response", "request", "resource"]
+    assert sorted(p.name for p in (tmp_path / "warc").iterdir()) == ["run-00001-demo.warc.gz"]

@@ -1,12 +1,15 @@
 """The desk's archived copy over plain HTTP: a banner page stating what the copy is (capture
 time, URL, SHA-256, screenshot, timestamp status) frames the stored bytes, which keep their
-sandbox headers; the document page links the banner page."""
+sandbox headers; the document page links the banner page. "timestamped" only when the capture
+is listed in a manifest whose token (a real one, from the local TSA of tests/tsa_server.py)
+covers that manifest and verifies against the configured TSA certificates."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +20,10 @@ with warnings.catch_warnings():  # Starlette suggests httpx2; httpx is what we p
 
 from sqlalchemy import text
 
-from db.engine import open_database, session_scope
+from db.engine import data_dir_for, open_database, resolve_db_url, session_scope
 from db.models import Version
+from evidence.services.timestamp import seal_run
+from tests.tsa_server import LocalTsa
 from tests.wacz_store import PAGES, build
 from web.app import create_app
 from web.security import ARCHIVE_POLICY
@@ -84,25 +89,82 @@ def _document(client: TestClient, version: int) -> int:
     return int(found.group(1))
 
 
-def stamp_run(db: Path) -> None:
-    """Give the pages' crawl run a manifest with a token (the table made if this schema has
-    none), as `evidence timestamp` records one."""
+def stamp_run(db: Path, tsa: LocalTsa, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seal the pages' crawl run and timestamp its manifest with the local TSA, as a crawl does;
+    the TSA's URL is unset again (the desk only reads tokens)."""
+    monkeypatch.setenv("EVIDENCE_TSA_URL", tsa.url)
+    monkeypatch.setenv("EVIDENCE_TSA_CA", str(tsa.ca))
+    engine = open_database(str(db), create=False)
+    line = seal_run(engine, data_dir_for(resolve_db_url(str(db))), 1).line()
+    engine.dispose()
+    assert "timestamped at" in line, line
+    monkeypatch.delenv("EVIDENCE_TSA_URL")
+    monkeypatch.delenv("EVIDENCE_TSA_CA")
+
+
+def sql(db: Path, statement: str, **params: object) -> None:
     engine = open_database(str(db), create=False)
     with engine.begin() as conn:
-        conn.execute(text(
-            "CREATE TABLE IF NOT EXISTS run_manifests (id INTEGER PRIMARY KEY, run_id INTEGER, "
-            "created_at TIMESTAMP, body TEXT, sha256 VARCHAR(64), entries INTEGER, token BLOB)"))
-        conn.execute(text(
-            "INSERT INTO run_manifests (run_id, created_at, body, sha256, entries, token) "
-            "SELECT id, '2024-03-01 09:00:00', '', :digest, 0, :token FROM crawl_runs"),
-            {"digest": "0" * 64, "token": b"\x30\x03\x02\x01\x00"})
+        conn.execute(text(statement), params)
     engine.dispose()
 
 
-def test_banner_says_timestamped(tmp_path: Path) -> None:
-    db = build(tmp_path)
-    stamp_run(db)
-    client = TestClient(create_app(str(db), "Analyst B"), base_url=BASE)
-    answer = client.get("/copy/1")
+def status(client: TestClient, version: int = 1) -> str:
+    """The banner's timestamp status, word for word."""
+    answer = client.get(f"/copy/{version}")
     assert answer.status_code == 200
-    assert banner(answer.text).endswith("no screenshot, timestamped · document · stored bytes only")
+    found = re.search(r'<span id="banner-timestamp">([^<]*)</span>', answer.text)
+    assert found, answer.text
+    return found.group(1)
+
+
+@pytest.fixture()
+def stamped(tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestClient, Path, LocalTsa]]:
+    db = build(tmp_path)
+    with LocalTsa(tmp_path / "tsa") as tsa:
+        stamp_run(db, tsa, monkeypatch)
+        yield TestClient(create_app(str(db), "Analyst B"), base_url=BASE), db, tsa
+
+
+def test_banner_says_timestamped_only_when_the_token_checks_out(
+        stamped: tuple[TestClient, Path, LocalTsa], monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _, tsa = stamped
+    monkeypatch.setenv("EVIDENCE_TSA_CA", str(tsa.ca))
+    assert status(client) == "timestamped"
+    answer = client.get("/copy/1")
+    assert banner(answer.text).endswith("no screenshot, timestamped · document · "
+                                        "stored bytes only")
+    monkeypatch.delenv("EVIDENCE_TSA_CA")  # nothing to check its signature against
+    assert status(client) == "timestamp token present, not checked (no TSA certificates " \
+                             "configured)"
+
+
+def test_banner_names_a_token_that_fails(stamped: tuple[TestClient, Path, LocalTsa],
+                                         tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    client, db, tsa = stamped
+    fails = "timestamp token fails its check (see `evidence verify`)"
+    with LocalTsa(tmp_path / "other", "Other") as other:  # another authority's certificates
+        monkeypatch.setenv("EVIDENCE_TSA_CA", str(other.ca))
+        assert status(client) == fails
+    monkeypatch.setenv("EVIDENCE_TSA_CA", str(tsa.ca))
+    sql(db, "UPDATE run_manifests SET body = body || 'x'")  # the manifest edited after
+    assert status(client) == fails
+    sql(db, "UPDATE run_manifests SET body = substr(body, 1, length(body) - 1), token = :token",
+        token=b"\x30\x03\x02\x01\x00")
+    assert status(client) == fails  # not a token at all
+
+
+def test_banner_says_not_timestamped_without_a_token_that_lists_the_copy(
+        tmp_path: Path) -> None:
+    db = build(tmp_path)
+    client = TestClient(create_app(str(db), "Analyst B"), base_url=BASE)
+    engine = open_database(str(db), create=False)
+    seal_run(engine, data_dir_for(resolve_db_url(str(db))), 1)  # sealed, no TSA: no token
+    engine.dispose()
+    assert status(client) == "not timestamped"
+    sql(db, "INSERT INTO run_manifests (created_at, body, sha256, entries, token) VALUES "
+        "('2024-03-01 09:00:00', '', :digest, 0, :token)", digest="0" * 64,
+        token=b"\x30\x03\x02\x01\x00")  # a token of a manifest that lists nothing
+    assert status(client) == "not timestamped"

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -301,8 +302,8 @@ def test_verify_checks_the_screenshots(rendered: tuple[Path, int], tmp_path: Pat
     assert main(["verify", "--db", str(copy)]) == 1
     out = capsys.readouterr().out
     assert f"screenshot: {png}: altered or missing" in out
-    # rendered after the run was sealed (`render --pending`): no manifest names it; that a
-    # demo's manifest does is tests/e2e/test_demo_crawl.py's test_tampered_screenshot_...
+    # rendered after the run was sealed (`render --pending`): the render's own manifest names it
+    assert re.search(rf"MISMATCH manifest: render session \d+: {shot.raw_path}: changed", out), out
 
 
 def test_retry_failed_renders_what_only_failed(rendered: tuple[Path, int], tmp_path: Path,
